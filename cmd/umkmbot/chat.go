@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/diskum-tangerang/umkmbot/flows"
+)
+
+// terminal is the chat transport: it plays one user at a time against the
+// engine and prints what the bot says.
+type terminal struct {
+	a           *app
+	out         io.Writer
+	interactive bool
+	user        int64
+	lang        string
+	nextUpd     int64
+	buttons     map[int64][]flows.Button // latest buttons per chat
+	docDir      string
+}
+
+func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if cfg.Staff {
+		cfg.StaffIDs = append(cfg.StaffIDs, cfg.User)
+	}
+	if a.mem != nil {
+		if err := seedDemo(ctx, a); err != nil {
+			return err
+		}
+	}
+	t := &terminal{a: a, out: sio.out, user: cfg.User, lang: cfg.Lang, nextUpd: 1,
+		buttons: map[int64][]flows.Button{}}
+	if f, ok := sio.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		t.interactive = true
+	}
+	banner(sio.errOut, a, cfg)
+	sc := bufio.NewScanner(sio.in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		if t.interactive {
+			fmt.Fprintf(t.out, "\n[%d] > ", t.user)
+		}
+		if !sc.Scan() {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		t.line(ctx, sc.Text())
+	}
+	return sc.Err()
+}
+
+func banner(w io.Writer, a *app, cfg *config) {
+	mode := "data demo di memori (hilang saat keluar)"
+	if a.mem == nil {
+		mode = "data di PostgreSQL/Redis sesuai DATABASE_URL/REDIS_URL"
+	}
+	role := "pemilik usaha"
+	if cfg.Staff {
+		role = "petugas Dinas"
+	}
+	fmt.Fprintf(w, "umkmbot chat — %s. Anda: pengguna %d (%s). Ketik /start untuk mulai; [n] menekan tombol n; @ID teks berganti pengguna; !kontak 0812… membagikan nomor; Ctrl-D keluar.\n", mode, cfg.User, role)
+}
+
+// line runs one line of the script or of the keyboard.
+func (t *terminal) line(ctx context.Context, raw string) {
+	line := strings.TrimSpace(raw)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return
+	}
+	if !t.interactive {
+		fmt.Fprintf(t.out, "\n[%d] > %s\n", t.user, line)
+	}
+	if strings.HasPrefix(line, "@") {
+		head, rest, _ := strings.Cut(line[1:], " ")
+		id, err := strconv.ParseInt(head, 10, 64)
+		if err != nil || id <= 0 {
+			fmt.Fprintln(t.out, "(tidak dimengerti: tulis @ID lalu teks, misalnya @1002 /start)")
+			return
+		}
+		t.user = id
+		if line = strings.TrimSpace(rest); line == "" {
+			return
+		}
+	}
+	u := flows.Update{UserID: t.user, ChatID: t.user, FirstName: "Demo", LanguageCode: t.lang}
+	switch {
+	case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
+		n, err := strconv.Atoi(strings.TrimSpace(line[1 : len(line)-1]))
+		bs := t.buttons[t.user]
+		if err != nil || n < 1 || n > len(bs) {
+			fmt.Fprintf(t.out, "(tidak ada tombol %s; pesan terakhir punya %d tombol)\n", line, len(bs))
+			return
+		}
+		if bs[n-1].URL != "" {
+			fmt.Fprintf(t.out, "(tautan: %s)\n", bs[n-1].URL)
+			return
+		}
+		u.Kind, u.Button = flows.KindButton, bs[n-1].Data
+	case strings.HasPrefix(strings.ToLower(line), "!kontak"):
+		u.Kind = flows.KindContact
+		u.Contact = &flows.Contact{Phone: strings.TrimSpace(line[len("!kontak"):]), UserID: t.user}
+	default:
+		u = flows.NewText(t.user, t.user, line)
+		u.FirstName, u.LanguageCode = "Demo", t.lang
+	}
+	t.nextUpd++
+	u.ID = t.nextUpd
+	for _, r := range t.a.engine.Handle(ctx, u) {
+		t.print(u.ChatID, r)
+	}
+}
+
+func (t *terminal) print(chat int64, r flows.Reply) {
+	to := r.To
+	if to == 0 {
+		to = chat
+	}
+	text := t.a.catalog.Plain(r.Lang, r.Text)
+	if to != t.user {
+		text = fmt.Sprintf("[ke %d] %s", to, strings.ReplaceAll(text, "\n", "\n[ke "+strconv.FormatInt(to, 10)+"] "))
+	}
+	fmt.Fprintln(t.out, text)
+	if r.Document != nil {
+		fmt.Fprintf(t.out, "(dokumen %s, %d bita, disimpan di %s)\n", r.Document.Name, len(r.Document.Content), t.saveDoc(r.Document))
+	}
+	if r.AskContact {
+		fmt.Fprintln(t.out, "(tombol: "+t.a.catalog.Label(r.Lang, flows.T("btn_share_phone"))+" — ketik !kontak 08xx…)")
+	}
+	if len(r.Buttons) == 0 {
+		return
+	}
+	var bs []flows.Button
+	n := 0
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			n++
+			bs = append(bs, b)
+			fmt.Fprintf(t.out, "[%d] %s\n", n, t.a.catalog.Label(r.Lang, b.Label))
+		}
+	}
+	if !r.Toast {
+		t.buttons[to] = bs
+	}
+}
+
+func (t *terminal) saveDoc(d *flows.Document) string {
+	if t.docDir == "" {
+		dir, err := os.MkdirTemp("", "umkmbot-chat-")
+		if err != nil {
+			return "(gagal menyimpan)"
+		}
+		t.docDir = dir
+	}
+	p := filepath.Join(t.docDir, filepath.Base(d.Name))
+	if err := os.WriteFile(p, d.Content, 0o600); err != nil {
+		return "(gagal menyimpan)"
+	}
+	return p
+}

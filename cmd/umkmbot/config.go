@@ -1,0 +1,164 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything umkmbot reads from its environment, parsed once.
+type config struct {
+	Token       string
+	APIURL      string
+	DatabaseURL string
+	RedisURL    string
+	RedisPrefix string
+	StaffIDs    []int64
+	Workers     int
+	LogLevel    slog.Level
+	Shutdown    time.Duration
+
+	// chat only
+	User  int64
+	Staff bool
+	Lang  string
+}
+
+// setting is one configuration value: its variable, its flag and how to
+// parse it.
+type setting struct {
+	env, flag, usage string
+	parse            func(string) error
+}
+
+func (c *config) settings() []setting {
+	str := func(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
+	return []setting{
+		{"TELEGRAM_BOT_TOKEN", "", "token from @BotFather", str(&c.Token)},
+		{"TELEGRAM_API_URL", "telegram-api-url", "Bot API server", func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+			c.APIURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+		{"DATABASE_URL", "database-url", "PostgreSQL URL", func(v string) error {
+			if _, err := url.Parse(v); err != nil || !strings.HasPrefix(v, "postgres") {
+				return errors.New("must be a postgres:// URL")
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+		{"REDIS_URL", "redis-url", "Redis URL", func(v string) error {
+			if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+				return errors.New("must be a redis:// URL")
+			}
+			c.RedisURL = v
+			return nil
+		}},
+		{"REDIS_PREFIX", "redis-prefix", "prefix of every Redis key", str(&c.RedisPrefix)},
+		{"STAFF_IDS", "staff-ids", "Telegram user ids of staff, comma separated", func(v string) error {
+			c.StaffIDs = nil
+			for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+				id, err := strconv.ParseInt(f, 10, 64)
+				if err != nil || id <= 0 {
+					return fmt.Errorf("%q is not a Telegram user id", f)
+				}
+				c.StaffIDs = append(c.StaffIDs, id)
+			}
+			return nil
+		}},
+		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1024 {
+				return errors.New("must be a number from 1 to 1024")
+			}
+			c.Workers = n
+			return nil
+		}},
+		{"LOG_LEVEL", "log-level", "debug, info, warn or error", func(v string) error {
+			return c.LogLevel.UnmarshalText([]byte(v))
+		}},
+		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "time to finish updates in progress", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("must be a duration such as 20s")
+			}
+			c.Shutdown = d
+			return nil
+		}},
+	}
+}
+
+// parseConfig reads the environment, then the flags of the command, which
+// override it. A missing or malformed value gives one line naming the
+// variable; the token is never printed.
+func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 16,
+		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id"}
+	fs := flag.NewFlagSet("umkmbot "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range c.settings() {
+		if v := getenv(s.env); v != "" {
+			if err := s.parse(v); err != nil {
+				return nil, fmt.Errorf("config: %s: %w", s.env, err)
+			}
+		}
+		if s.flag != "" {
+			fs.Func(s.flag, s.usage+" (env "+s.env+")", func(v string) error {
+				if err := s.parse(v); err != nil {
+					return fmt.Errorf("%s", err)
+				}
+				return nil
+			})
+		}
+	}
+	if cmd == "chat" {
+		fs.Int64Var(&c.User, "user", c.User, "Telegram user id you play")
+		fs.BoolVar(&c.Staff, "staff", false, "play a staff member of the Dinas")
+		fs.StringVar(&c.Lang, "lang", c.Lang, "your client's language: id or en")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	if c.Lang != "id" && c.Lang != "en" {
+		return nil, fmt.Errorf("config: --lang must be id or en")
+	}
+	switch cmd {
+	case "serve":
+		for _, req := range []struct{ name, val string }{
+			{"TELEGRAM_BOT_TOKEN", c.Token}, {"DATABASE_URL", c.DatabaseURL}, {"REDIS_URL", c.RedisURL},
+		} {
+			if req.val == "" {
+				return nil, fmt.Errorf("config: %s is not set", req.name)
+			}
+		}
+		if !validToken(c.Token) {
+			return nil, errors.New("config: TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC..., from @BotFather)")
+		}
+	case "migrate":
+		if c.DatabaseURL == "" {
+			return nil, errors.New("config: DATABASE_URL is not set")
+		}
+	}
+	return c, nil
+}
+
+func validToken(t string) bool {
+	id, secret, ok := strings.Cut(t, ":")
+	if !ok || len(secret) < 20 {
+		return false
+	}
+	_, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && !strings.ContainsAny(secret, " /\t\n")
+}

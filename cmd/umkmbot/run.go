@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+)
+
+// stdio is where a command reads and writes; tests give their own.
+type stdio struct {
+	in          io.Reader
+	out, errOut io.Writer
+}
+
+const usage = `umkmbot — layanan UMKM Dinas Koperasi dan Usaha Mikro Kabupaten Tangerang
+
+Usage:
+  umkmbot chat [--user ID] [--staff] [--lang id|en]   talk to the bot in this terminal (demo data in memory)
+  umkmbot serve                                       run the bot on Telegram (TELEGRAM_BOT_TOKEN, DATABASE_URL, REDIS_URL)
+  umkmbot migrate                                     apply database migrations (DATABASE_URL)
+
+Every setting is an environment variable with a flag to override it; see README.md.`
+
+func run(ctx context.Context, args []string, getenv func(string) string) error {
+	return runIO(ctx, args, getenv, stdio{in: os.Stdin, out: os.Stdout, errOut: os.Stderr})
+}
+
+func runIO(ctx context.Context, args []string, getenv func(string) string, sio stdio) error {
+	if len(args) == 0 {
+		return errors.New("no command given\n\n" + usage)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprintln(sio.out, usage)
+		return nil
+	case "serve", "chat", "migrate":
+	default:
+		return fmt.Errorf("unknown command %q (serve, chat, migrate)", cmd)
+	}
+	cfg, err := parseConfig(cmd, rest, getenv, sio.errOut)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+		return serve(ctx, cfg, log)
+	case "chat":
+		level := slog.LevelWarn
+		if getenv("LOG_LEVEL") != "" {
+			level = cfg.LogLevel
+		}
+		log := slog.New(slog.NewTextHandler(sio.errOut, &slog.HandlerOptions{Level: level}))
+		return chat(ctx, cfg, log, sio)
+	default:
+		log := slog.New(slog.NewTextHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+		return migrate(ctx, cfg, log)
+	}
+}

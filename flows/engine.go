@@ -1,0 +1,560 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Labeler renders a button label in a language; the engine uses it to
+// accept a typed label as the tap of its button. locales.Catalog satisfies
+// it.
+type Labeler interface {
+	Label(lang string, t Text) string
+}
+
+// Config holds what the engine needs from the outside.
+type Config struct {
+	Sessions store.SessionStore
+	Users    store.UserStore
+	Labels   Labeler
+	// Staff reports whether a user is staff; nil means nobody is.
+	Staff func(ctx context.Context, userID int64) (bool, error)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+	// Menu names the flow shown by /start, /menu and after a flow ends.
+	Menu string
+	// Languages are the languages the bot speaks, the first the default.
+	Languages []string
+	// BusyWait is how long an update waits for another worker to release
+	// its chat; default 3 s.
+	BusyWait time.Duration
+}
+
+// Engine runs conversations. It is safe for concurrent use: updates of
+// different chats run in parallel, and the session store's per-chat lock
+// keeps one chat's updates apart.
+type Engine struct {
+	cfg      Config
+	flows    map[string]*Flow
+	commands map[string]*Flow
+}
+
+// New checks the flows and builds an engine.
+func New(cfg Config, flows ...*Flow) (*Engine, error) {
+	if cfg.Sessions == nil || cfg.Users == nil || cfg.Labels == nil {
+		return nil, errors.New("flows: Sessions, Users and Labels are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if len(cfg.Languages) == 0 {
+		cfg.Languages = []string{"id", "en"}
+	}
+	if cfg.BusyWait == 0 {
+		cfg.BusyWait = 3 * time.Second
+	}
+	e := &Engine{cfg: cfg, flows: map[string]*Flow{}, commands: map[string]*Flow{}}
+	for _, f := range flows {
+		if err := f.validate(); err != nil {
+			return nil, err
+		}
+		if e.flows[f.Name] != nil {
+			return nil, fmt.Errorf("flows: two flows named %s", f.Name)
+		}
+		e.flows[f.Name] = f
+		for _, cmd := range f.Commands {
+			if e.commands[cmd] != nil || globalWords[cmd] != "" {
+				return nil, fmt.Errorf("flows: command /%s claimed twice", cmd)
+			}
+			e.commands[cmd] = f
+		}
+	}
+	if e.flows[cfg.Menu] == nil {
+		return nil, fmt.Errorf("flows: menu flow %q is not registered", cfg.Menu)
+	}
+	return e, nil
+}
+
+// Lang picks the bot language for a client's language code.
+func (e *Engine) Lang(code string) string {
+	code = strings.ToLower(code)
+	for _, l := range e.cfg.Languages {
+		if code == l || strings.HasPrefix(code, l+"-") {
+			return l
+		}
+	}
+	return e.cfg.Languages[0]
+}
+
+// Handle runs one update and returns the replies to send. It never fails:
+// an internal error is logged and the user gets an apology in their
+// language, with the session left as it was before the update.
+func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
+	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
+	claim, err := e.claim(ctx, u)
+	if errors.Is(err, store.ErrDuplicate) {
+		log.Info("duplicate update dropped")
+		return nil
+	}
+	lang := e.Lang(u.LanguageCode)
+	if err != nil {
+		log.Error("claim session", "err", err)
+		return []Reply{{Text: T("err_unavailable"), Lang: lang}}
+	}
+	s := claim.Session
+	if s == nil {
+		s = &store.Session{ChatID: u.ChatID, UserID: u.UserID}
+		if s.Lang, err = e.initialLang(ctx, u); err != nil {
+			log.Error("load user", "err", err)
+			e.abort(claim, log)
+			return []Reply{{Text: T("err_unavailable"), Lang: lang}}
+		}
+	} else {
+		s = cloneSession(s)
+	}
+	before := s.Lang
+	c := &Ctx{Context: ctx, Update: u, Now: e.cfg.Now(), e: e, s: s}
+	if err := e.safeStep(c); err != nil {
+		log.Error("update failed", "flow", s.Flow, "state", s.State, "err", err)
+		e.abort(claim, log)
+		return []Reply{{Text: T("err_internal"), Lang: before}}
+	}
+	s.UpdatedAt = c.Now
+	if err := e.cfg.Sessions.Commit(ctx, claim, s); err != nil {
+		log.Error("save session", "err", err)
+		if !errors.Is(err, store.ErrConflict) {
+			e.abort(claim, log)
+		}
+		return []Reply{{Text: T("err_unavailable"), Lang: before}}
+	}
+	return c.replies
+}
+
+func (e *Engine) claim(ctx context.Context, u Update) (*store.Claim, error) {
+	deadline := time.Now().Add(e.cfg.BusyWait)
+	for wait := 10 * time.Millisecond; ; wait = min(wait*2, 200*time.Millisecond) {
+		c, err := e.cfg.Sessions.Claim(ctx, u.ChatID, u.ID)
+		if !errors.Is(err, store.ErrBusy) || time.Now().Add(wait).After(deadline) {
+			return c, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (e *Engine) abort(c *store.Claim, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := e.cfg.Sessions.Abort(ctx, c); err != nil {
+		log.Warn("release chat", "err", err)
+	}
+}
+
+func (e *Engine) initialLang(ctx context.Context, u Update) (string, error) {
+	usr, err := e.cfg.Users.User(ctx, u.UserID)
+	switch {
+	case err == nil && usr.Lang != "":
+		return e.Lang(usr.Lang), nil
+	case err == nil, errors.Is(err, store.ErrNotFound):
+		return e.Lang(u.LanguageCode), nil
+	default:
+		return "", err
+	}
+}
+
+func (e *Engine) isStaff(ctx context.Context, id int64) bool {
+	if e.cfg.Staff == nil {
+		return false
+	}
+	ok, err := e.cfg.Staff(ctx, id)
+	if err != nil {
+		e.cfg.Log.Warn("staff lookup", "user_id", id, "err", err)
+		return false
+	}
+	return ok
+}
+
+// safeStep runs step and turns a panic into an error.
+func (e *Engine) safeStep(c *Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return e.step(c)
+}
+
+func (e *Engine) step(c *Ctx) error {
+	u, s := c.Update, c.s
+	if s.Flow != "" && !e.sessionValid(s) {
+		e.cfg.Log.Info("stale session reset", "chat_id", s.ChatID, "flow", s.Flow, "fv", s.FlowVersion)
+		clearFlow(s)
+		c.Say("session_reset")
+		return e.startFlow(c, e.cfg.Menu, "")
+	}
+	switch u.Kind {
+	case KindUnsupported:
+		c.Say("err_unsupported")
+		return nil
+	case KindButton:
+		return e.tap(c, u.Button)
+	case KindContact:
+		if u.Contact == nil {
+			c.Say("err_unsupported")
+			return nil
+		}
+		return e.input(c, Input{Contact: u.Contact})
+	}
+	if n := len([]rune(u.Text)); n > MaxTextLen {
+		c.Say("err_too_long", "Max", MaxTextLen)
+		return nil
+	}
+	if u.Text == "" {
+		c.Say("err_not_understood")
+		return nil
+	}
+	if u.Command != "" {
+		return e.command(c, u.Command)
+	}
+	if w := globalWord(u.Text); w != "" {
+		return e.global(c, w)
+	}
+	if s.Flow == "" {
+		c.Say("err_not_understood")
+		return e.startFlow(c, e.cfg.Menu, "")
+	}
+	return e.input(c, Input{Text: u.Text})
+}
+
+func (e *Engine) sessionValid(s *store.Session) bool {
+	f := e.flows[s.Flow]
+	if f == nil || f.Version != s.FlowVersion {
+		return false
+	}
+	return s.State == resumeState || f.Steps[s.State] != nil
+}
+
+func (e *Engine) command(c *Ctx, cmd string) error {
+	if w := globalWords[cmd]; w != "" {
+		return e.global(c, w)
+	}
+	f := e.commands[cmd]
+	if f == nil || (f.StaffOnly && !c.IsStaff()) {
+		c.Say("err_unknown_command")
+		return nil
+	}
+	return e.startFlow(c, f.Name, "")
+}
+
+// tap handles a button's callback data "flow.state:choice".
+func (e *Engine) tap(c *Ctx, data string) error {
+	s := c.s
+	key, choice, ok := strings.Cut(data, ":")
+	if !ok || s.Flow == "" || key != s.Flow+"."+s.State {
+		c.Reply(Reply{Text: T("err_stale_button"), Toast: true})
+		return nil
+	}
+	return e.input(c, Input{Choice: choice})
+}
+
+// input gives an answer to the current step.
+func (e *Engine) input(c *Ctx, in Input) error {
+	s := c.s
+	if s.Flow == "" {
+		if in.Contact != nil {
+			c.Say("err_contact_unexpected")
+		}
+		return e.startFlow(c, e.cfg.Menu, "")
+	}
+	if s.State == resumeState {
+		return e.resume(c, in)
+	}
+	f := e.flows[s.Flow]
+	st := f.Steps[s.State]
+	if in.Contact != nil && !st.Contact {
+		c.Say("err_contact_unexpected")
+		e.prompt(c)
+		return nil
+	}
+	if in.Text != "" {
+		if choice, ok := e.matchLabel(c, st.Prompt(c)); ok {
+			in.Choice = choice
+		} else if !st.Text {
+			c.Say("err_choose_button")
+			e.prompt(c)
+			return nil
+		}
+	}
+	ev, err := st.Handle(c, in)
+	var ue *UserError
+	if errors.As(err, &ue) {
+		s.Tries++
+		c.Reply(Reply{Text: ue.Msg})
+		if s.Tries >= 3 && !st.Example.IsZero() {
+			c.Say("err_three_strikes", "Example", st.Example)
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return e.after(c, f, ev)
+}
+
+// after applies what a step returned.
+func (e *Engine) after(c *Ctx, f *Flow, ev string) error {
+	s := c.s
+	switch ev {
+	case Stay:
+	case End:
+		clearFlow(s)
+	default:
+		next, err := f.fire(c, s.State, ev)
+		if err != nil {
+			return err
+		}
+		if next != s.State && !f.Steps[s.State].NoBack {
+			s.History = append(s.History, s.State)
+		}
+		s.State, s.Tries = next, 0
+		e.prompt(c)
+	}
+	return e.followSwitch(c)
+}
+
+// prompt asks the current step's question, with its buttons bound to the
+// step.
+func (e *Engine) prompt(c *Ctx) {
+	s := c.s
+	f := e.flows[s.Flow]
+	r := f.Steps[s.State].Prompt(c)
+	c.Reply(bindButtons(r, s.Flow+"."+s.State))
+}
+
+func bindButtons(r Reply, key string) Reply {
+	rows := make([][]Button, len(r.Buttons))
+	for i, row := range r.Buttons {
+		rows[i] = make([]Button, len(row))
+		for j, b := range row {
+			if b.URL == "" && b.Data != "" {
+				b.Data = key + ":" + b.Data
+			}
+			rows[i][j] = b
+		}
+	}
+	r.Buttons = rows
+	return r
+}
+
+// matchLabel finds the button whose label, in any language, is the typed
+// text.
+func (e *Engine) matchLabel(c *Ctx, r Reply) (string, bool) {
+	typed := normalize(c.Update.Text)
+	if typed == "" {
+		return "", false
+	}
+	langs := append([]string{c.s.Lang}, e.cfg.Languages...)
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if b.URL != "" || b.Data == "" {
+				continue
+			}
+			for _, l := range langs {
+				if normalize(e.cfg.Labels.Label(l, b.Label)) == typed {
+					return b.Data, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// startFlow leaves the current flow (keeping its draft when it wants one)
+// and starts flow name at state, or at its start.
+func (e *Engine) startFlow(c *Ctx, name, state string) error {
+	f := e.flows[name]
+	if f == nil {
+		return fmt.Errorf("start unknown flow %q", name)
+	}
+	s := c.s
+	e.leave(c)
+	s.Flow, s.FlowVersion, s.State = f.Name, f.Version, f.Start
+	if d, ok := s.Drafts[f.Name]; ok && state == "" {
+		if d.FlowVersion == f.Version && f.Steps[d.State] != nil {
+			s.State = resumeState
+			c.Reply(bindButtons(Say("resume_offer", "Flow", f.Title, "Since", Date(d.SavedAt)).
+				WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), f.Name+"."+resumeState))
+			return nil
+		}
+		delete(s.Drafts, f.Name)
+	}
+	if state != "" {
+		if f.Steps[state] == nil {
+			return fmt.Errorf("flow %s has no state %q", name, state)
+		}
+		s.State = state
+	}
+	if f.Enter != nil {
+		st, err := f.Enter(c)
+		if err != nil {
+			return err
+		}
+		if st == End {
+			clearFlow(s)
+			return e.followSwitch(c)
+		}
+		if st != "" {
+			if f.Steps[st] == nil {
+				return fmt.Errorf("flow %s: Enter returned unknown state %q", name, st)
+			}
+			s.State = st
+		}
+	}
+	e.prompt(c)
+	return nil
+}
+
+func (e *Engine) followSwitch(c *Ctx) error {
+	if c.switchTo == "" {
+		return nil
+	}
+	to, st := c.switchTo, c.switchSt
+	c.switchTo, c.switchSt = "", ""
+	return e.startFlow(c, to, st)
+}
+
+// resume answers the "Lanjutkan / Mulai ulang" offer.
+func (e *Engine) resume(c *Ctx, in Input) error {
+	s := c.s
+	if in.Choice == "" {
+		in.Choice, _ = e.matchLabel(c, Reply{Buttons: [][]Button{{Btn("btn_resume", "resume"), Btn("btn_restart", "restart")}}})
+	}
+	d := s.Drafts[s.Flow]
+	switch in.Choice {
+	case "resume":
+		delete(s.Drafts, s.Flow)
+		s.State, s.Data, s.History, s.Tries = d.State, d.Data, d.History, 0
+		e.prompt(c)
+		return nil
+	case "restart":
+		delete(s.Drafts, s.Flow)
+		name := s.Flow
+		clearFlow(s)
+		return e.startFlow(c, name, "")
+	}
+	c.Say("err_choose_button")
+	c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[s.Flow].Title, "Since", Date(d.SavedAt)).
+		WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), s.Flow+"."+resumeState))
+	return nil
+}
+
+// leave ends the current flow, keeping a draft when the flow wants one and
+// the user had started filling it in. It reports whether a draft was kept.
+func (e *Engine) leave(c *Ctx) bool {
+	s := c.s
+	f := e.flows[s.Flow]
+	kept := false
+	if f != nil && f.KeepDraft && s.State != resumeState && (len(s.Data) > 0 || len(s.History) > 0) {
+		if s.Drafts == nil {
+			s.Drafts = map[string]store.Draft{}
+		}
+		s.Drafts[f.Name] = store.Draft{FlowVersion: f.Version, State: s.State, Data: s.Data,
+			History: s.History, SavedAt: c.Now}
+		kept = true
+	}
+	clearFlow(s)
+	return kept
+}
+
+// global handles batal, kembali, menu and bantuan.
+func (e *Engine) global(c *Ctx, w string) error {
+	s := c.s
+	inFlow := s.Flow != "" && s.Flow != e.cfg.Menu
+	switch w {
+	case "batal":
+		if !inFlow {
+			c.Say("cancel_nothing")
+			return e.startFlow(c, e.cfg.Menu, "")
+		}
+		title := e.flows[s.Flow].Title
+		if e.leave(c) {
+			c.Say("cancel_kept", "Flow", title)
+		} else {
+			c.Say("cancel_done")
+		}
+		return e.startFlow(c, e.cfg.Menu, "")
+	case "kembali":
+		if !inFlow || s.State == resumeState {
+			return e.startFlow(c, e.cfg.Menu, "")
+		}
+		if n := len(s.History); n > 0 {
+			s.State, s.History, s.Tries = s.History[n-1], s.History[:n-1], 0
+		} else {
+			c.Say("back_first_step")
+		}
+		e.prompt(c)
+		return nil
+	case "menu":
+		return e.startFlow(c, e.cfg.Menu, "")
+	case "bantuan":
+		if !inFlow || s.State == resumeState {
+			c.Say("help_general")
+			return e.startFlow(c, e.cfg.Menu, "")
+		}
+		if h := e.flows[s.Flow].Steps[s.State].Help; !h.IsZero() {
+			c.Reply(Reply{Text: h})
+		} else {
+			c.Say("help_general")
+		}
+		e.prompt(c)
+		return nil
+	}
+	return fmt.Errorf("unknown global word %q", w)
+}
+
+const resumeState = "_resume"
+
+func clearFlow(s *store.Session) {
+	s.Flow, s.FlowVersion, s.State = "", 0, ""
+	s.Data, s.History, s.Tries = nil, nil, 0
+}
+
+func cloneSession(s *store.Session) *store.Session {
+	c := *s
+	c.Data = cloneMap(s.Data)
+	c.History = append([]string(nil), s.History...)
+	if s.Drafts != nil {
+		c.Drafts = make(map[string]store.Draft, len(s.Drafts))
+		for k, d := range s.Drafts {
+			d.Data = cloneMap(d.Data)
+			d.History = append([]string(nil), d.History...)
+			c.Drafts[k] = d
+		}
+	}
+	return &c
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}

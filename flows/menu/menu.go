@@ -1,0 +1,164 @@
+// Package menu holds the flows every user meets first: the greeting and
+// main menu (/start, /menu) and the language choice (/bahasa). It is a leaf
+// of flows; cmd wires it.
+package menu
+
+import (
+	"strings"
+
+	"github.com/looplab/fsm"
+
+	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Flow names.
+const (
+	Name     = "menu"
+	LangName = "lang"
+)
+
+// Options says which features are live. A feature whose flow is "" answers
+// "segera hadir".
+type Options struct {
+	// Registration, Training and Loan name the flows behind the menu
+	// entries.
+	Registration, Training, Loan string
+}
+
+// New returns the main menu flow.
+func New(opt Options) *flows.Flow {
+	entries := []struct{ choice, flow, feature string }{
+		{"daftar", opt.Registration, "menu_daftar"},
+		{"pelatihan", opt.Training, "feature_pelatihan"},
+		{"pinjaman", opt.Loan, "feature_pinjaman"},
+	}
+	return &flows.Flow{
+		Name:     Name,
+		Version:  1,
+		Title:    flows.T("menu_prompt"),
+		Start:    "main",
+		Commands: []string{"start"},
+		Events:   fsm.Events{},
+		Enter: func(c *flows.Ctx) (string, error) {
+			if c.Update.Command == "start" {
+				c.Say("menu_greeting", "Name", c.Update.FirstName)
+			}
+			return "", nil
+		},
+		Steps: map[string]*flows.Step{
+			"main": {
+				Prompt: func(c *flows.Ctx) flows.Reply {
+					return flows.Say("menu_prompt").
+						WithRow(flows.Btn("menu_daftar", "daftar"), flows.Btn("menu_pelatihan", "pelatihan")).
+						WithRow(flows.Btn("menu_pinjaman", "pinjaman"), flows.Btn("menu_bantuan", "bantuan")).
+						WithRow(flows.Btn("menu_bahasa", "bahasa"))
+				},
+				Help: flows.T("help_menu"),
+				Text: true,
+				Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+					choice := in.Choice
+					if choice == "" {
+						choice = typedChoice(in.Text)
+					}
+					switch choice {
+					case "bantuan":
+						c.Say("help_general")
+						c.Prompt()
+						return flows.Stay, nil
+					case "bahasa":
+						c.Switch(LangName, "")
+						return flows.End, nil
+					}
+					for _, en := range entries {
+						if en.choice != choice {
+							continue
+						}
+						if en.flow == "" {
+							c.Say("coming_soon", "Feature", flows.T(en.feature))
+							c.Prompt()
+							return flows.Stay, nil
+						}
+						c.Switch(en.flow, "")
+						return flows.End, nil
+					}
+					return flows.Stay, flows.Invalid("err_not_understood")
+				},
+			},
+		},
+	}
+}
+
+// typedChoice reads a menu entry typed loosely ("daftar", "pinjaman saya").
+func typedChoice(text string) string {
+	t := strings.ToLower(text)
+	for _, k := range []struct{ word, choice string }{
+		{"daftar", "daftar"}, {"register", "daftar"}, {"usaha", "daftar"},
+		{"pelatihan", "pelatihan"}, {"training", "pelatihan"}, {"latih", "pelatihan"},
+		{"pinjam", "pinjaman"}, {"loan", "pinjaman"}, {"dana bergulir", "pinjaman"},
+		{"bahasa", "bahasa"}, {"language", "bahasa"},
+	} {
+		if strings.Contains(t, k.word) {
+			return k.choice
+		}
+	}
+	return ""
+}
+
+// NewLang returns the language flow; the choice is stored in users, so it
+// survives the session.
+func NewLang(users store.UserStore, langs []string) *flows.Flow {
+	return &flows.Flow{
+		Name:     LangName,
+		Version:  1,
+		Title:    flows.T("menu_bahasa"),
+		Start:    "pick",
+		Commands: []string{"bahasa", "language"},
+		Events:   fsm.Events{},
+		Steps: map[string]*flows.Step{
+			"pick": {
+				Prompt: func(c *flows.Ctx) flows.Reply {
+					r := flows.Say("lang_prompt")
+					row := []flows.Button{}
+					for _, l := range langs {
+						row = append(row, flows.Btn("lang_"+l, l))
+					}
+					return r.WithRow(row...)
+				},
+				Help: flows.T("help_lang"),
+				Text: true,
+				Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+					lang := in.Choice
+					if lang == "" {
+						lang = typedLang(in.Text)
+					}
+					ok := false
+					for _, l := range langs {
+						ok = ok || l == lang
+					}
+					if !ok {
+						return flows.Stay, flows.Invalid("err_choose_button")
+					}
+					if err := users.SetLanguage(c, c.UserID(), lang); err != nil {
+						return flows.Stay, err
+					}
+					c.SetLang(lang)
+					c.Say("lang_set")
+					c.Switch(Name, "")
+					return flows.End, nil
+				},
+			},
+		},
+	}
+}
+
+func typedLang(text string) string {
+	t := strings.ToLower(text)
+	switch {
+	case strings.Contains(t, "indo"), t == "id", t == "bi":
+		return "id"
+	case strings.Contains(t, "eng"), strings.Contains(t, "inggris"), t == "en":
+		return "en"
+	}
+	return ""
+}

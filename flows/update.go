@@ -1,0 +1,76 @@
+package flows
+
+import "strings"
+
+// Kind says what an update carries.
+type Kind int
+
+const (
+	// KindText is a typed message (commands included: see Update.Command).
+	KindText Kind = iota
+	// KindButton is a tap on an inline button; Update.Button holds its data.
+	KindButton
+	// KindContact is a shared phone contact; Update.Contact holds it.
+	KindContact
+	// KindUnsupported is a sticker, photo, voice note, document or anything
+	// else the bot cannot read.
+	KindUnsupported
+)
+
+// Update is one input from a user, whatever the transport.
+type Update struct {
+	// ID is the transport's update id, used to drop redeliveries; 0 when the
+	// transport has none.
+	ID     int64
+	UserID int64
+	ChatID int64
+	// FirstName is the user's first name as the transport knows it.
+	FirstName string
+	// LanguageCode is the language the user's client reports ("id", "en",
+	// "pt-br", ""); used only until the user picks one.
+	LanguageCode string
+	Kind         Kind
+	// Text is the message text, trimmed.
+	Text string
+	// Command is set when Text starts with a slash: lower-case, without the
+	// slash and without an "@botname" suffix. Args is the rest of the text.
+	Command string
+	Args    string
+	// Button is the callback data of a tapped button.
+	Button string
+	// Contact is set for KindContact.
+	Contact *Contact
+}
+
+// Contact is a phone number shared with the "Bagikan nomor" button.
+type Contact struct {
+	Phone string
+	// UserID is the Telegram user the contact belongs to; 0 when unknown.
+	UserID int64
+}
+
+// MaxTextLen is the longest text the engine reads; longer input is refused
+// politely (Telegram's own limit is 4,096 characters).
+const MaxTextLen = 1000
+
+// ParseCommand splits "/start@umkm_bot payload" into ("start", "payload").
+// It returns ok=false when text is not a command.
+func ParseCommand(text string) (cmd, args string, ok bool) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+		return "", "", false
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	head, _, _ = strings.Cut(head, "@")
+	if head == "" {
+		return "", "", false
+	}
+	return strings.ToLower(head), strings.TrimSpace(rest), true
+}
+
+// NewText builds a text update, filling Command and Args.
+func NewText(userID, chatID int64, text string) Update {
+	u := Update{UserID: userID, ChatID: chatID, Kind: KindText, Text: strings.TrimSpace(text)}
+	u.Command, u.Args, _ = ParseCommand(u.Text)
+	return u
+}
