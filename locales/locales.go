@@ -1,0 +1,143 @@
+// Package locales holds umkmbot's messages and turns a flows.Text into the
+// words a user reads: Telegram HTML (Render), plain button labels (Label)
+// and plain text for the terminal (Plain). It also formats money, dates and
+// times the Indonesian way, in WIB (format.go).
+//
+// The messages are embedded from active.id.toml (Indonesian, the source and
+// fallback language) and active.en.toml. Each message is its own TOML table
+// with an `other` key, so new messages are appended at the end of a file.
+//
+// Message IDs used in Go code are checked by the package tests: the first
+// string argument of calls to T, Say and Btn (any receiver), the ID field of
+// Text composite literals, every string literal shaped like
+// err_…, field_…, reg_…, menu_…, lang_…, help_…, btn_…, cmd_…, train_…,
+// loan_…, staff_…, bc_… or data_…, and every string in a package-level
+// `var Extra = []string{...}` (for IDs a package builds at run time). A
+// literal that looks like an ID but is not one is exempted with an
+// `i18n:ignore` comment on the same line.
+//
+// Transports (bot, the terminal chat in cmd) import this package; flows and
+// store do not.
+package locales
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed active.*.toml
+var files embed.FS
+
+// Languages are the languages the bot speaks; the first is the source and
+// fallback language.
+var Languages = []string{"id", "en"}
+
+// defaultLang is the source language: every message exists in it.
+const defaultLang = "id"
+
+// Catalog renders messages in every supported language. It is safe for
+// concurrent use; build it once at startup.
+type Catalog struct {
+	localizers map[string]*i18n.Localizer
+	ids        map[string]map[string]bool
+}
+
+// New builds the catalog from the embedded message files.
+func New() (*Catalog, error) {
+	return newCatalog(files)
+}
+
+// newCatalog builds a catalog from the *.toml files at the root of fsys.
+// Every file must be named <name>.<lang>.toml for a lang in Languages, and
+// the default language must be present.
+func newCatalog(fsys fs.FS) (*Catalog, error) {
+	bundle := i18n.NewBundle(language.Make(defaultLang))
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	names, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("locales: list files: %w", err)
+	}
+	c := &Catalog{
+		localizers: make(map[string]*i18n.Localizer, len(Languages)),
+		ids:        make(map[string]map[string]bool, len(Languages)),
+	}
+	for _, name := range names {
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("locales: read %s: %w", name, err)
+		}
+		mf, err := bundle.ParseMessageFileBytes(buf, path.Base(name))
+		if err != nil {
+			return nil, fmt.Errorf("locales: parse %s: %w", name, err)
+		}
+		lang := mf.Tag.String()
+		if !supported(lang) {
+			return nil, fmt.Errorf("locales: %s: language %q is not in Languages", name, lang)
+		}
+		if c.ids[lang] == nil {
+			c.ids[lang] = make(map[string]bool, len(mf.Messages))
+		}
+		for _, m := range mf.Messages {
+			c.ids[lang][m.ID] = true
+		}
+	}
+	if len(c.ids[defaultLang]) == 0 {
+		return nil, fmt.Errorf("locales: no messages for the default language %q", defaultLang)
+	}
+	for _, lang := range Languages {
+		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
+	}
+	return c, nil
+}
+
+// supported reports whether lang is one of Languages.
+func supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizeLang maps a client language code to a supported language:
+// "en", "en-US", "en_GB" give "en"; "id", "id-ID", "ms", "" and anything
+// unknown give "id".
+func NormalizeLang(code string) string {
+	code = strings.ToLower(strings.TrimSpace(code))
+	base, _, _ := strings.Cut(strings.ReplaceAll(code, "_", "-"), "-")
+	if supported(base) {
+		return base
+	}
+	return defaultLang
+}
+
+// Has reports whether id is a message in the source language.
+func (c *Catalog) Has(id string) bool {
+	if c == nil {
+		return false
+	}
+	return c.ids[defaultLang][id]
+}
+
+// IDs lists, sorted, the message IDs that lang has its own text for.
+func (c *Catalog) IDs(lang string) []string {
+	if c == nil {
+		return nil
+	}
+	set := c.ids[NormalizeLang(lang)]
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
