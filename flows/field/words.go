@@ -1,0 +1,157 @@
+package field
+
+import "strings"
+
+// The words owners type for yes, no and the global commands (domain.md §7.6,
+// voice.md "Words owners type"). Entries are compared after normalisation:
+// lower case, punctuation and emoji removed, repeated letters collapsed
+// ("iyaaa" = "iya", "nggak" = "ngak"), polite words at the ends dropped
+// ("batal ya pak" = "batal"; see FillerWords). Entries without letters
+// ("-", "?", "👍") are compared with the trimmed input itself.
+var (
+	YesWords = []string{"ya", "iya", "iy", "y", "yes", "yup", "yap", "yoi", "ok", "oke", "okay", "okey",
+		"okeh", "sip", "siap", "baik", "benar", "bener", "betul", "setuju", "boleh", "lanjut", "lanjutkan",
+		"mau", "bisa", "gas", "tentu", "sudah", "udah", "sdh", "muhun", "👍", "👌", "✅"}
+	NoWords = []string{"tidak", "tdk", "tak", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga",
+		"ndak", "nda", "kagak", "kaga", "no", "nope", "bukan", "jangan", "belum", "blm", "salah", "keliru",
+		"nanti", "henteu", "👎", "❌"}
+	// CancelWords are whole messages; a NoWords word followed by "jadi"
+	// ("tidak jadi", "ga jd") cancels too.
+	CancelWords = []string{"batal", "batalkan", "cancel", "stop", "berhenti", "keluar", "udahan",
+		"gajadi", "gak jadi"}
+	BackWords = []string{"kembali", "balik", "back", "mundur", "sebelumnya", "kembali ke sebelumnya"}
+	MenuWords = []string{"menu", "home", "awal", "menu utama", "menu awal", "main menu", "beranda",
+		"ke menu", "kembali ke menu", "ke menu utama", "kembali ke menu utama"}
+	HelpWords = []string{"bantuan", "bantu", "tolong", "help", "?", "bingung", "panduan", "minta bantuan",
+		"butuh bantuan", "tolong bantu", "bantu saya"}
+	// SkipWords are whole messages; a NoWords word followed by "ada",
+	// "punya", "tahu" or "tau" ("gak punya", "blm ada") skips too.
+	SkipWords = []string{"lewati", "lewat", "lewatkan", "skip", "-", "—", "–", "kosong", "belum ada",
+		"tidak ada", "belum punya", "tidak punya", "tidak tahu"}
+	// FillerWords are dropped at the end of a message of two or more words.
+	FillerWords = []string{"pak", "bu", "bapak", "ibu", "kak", "mas", "mbak", "bang", "min", "admin",
+		"dong", "deh", "aja", "saja", "sih", "ya", "yah", "kok", "nih", "lah", "dulu", "kakak"}
+	// AddressWords are dropped at the start of a message of two or more words
+	// ("pak, batal").
+	AddressWords = []string{"pak", "bu", "bapak", "ibu", "kak", "mas", "mbak", "bang", "min", "admin", "kakak"}
+)
+
+// IsYes reports whether s agrees: the whole message or its first word is in
+// YesWords ("ya, tapi alamatnya salah" counts; the flow reads the rest).
+func IsYes(s string) bool {
+	w := wordsOf(s)
+	return inList(YesWords, w.raw, w.joined()) || (len(w.words) > 0 && inList(YesWords, "", w.words[0]))
+}
+
+// IsNo reports whether s declines: the whole message or its first word is in
+// NoWords, unless the message cancels ("tidak jadi"). "tidak ada" is both
+// no and skip; the step decides which it asks for.
+func IsNo(s string) bool {
+	if IsCancel(s) {
+		return false
+	}
+	w := wordsOf(s)
+	return inList(NoWords, w.raw, w.joined()) || (len(w.words) > 0 && inList(NoWords, "", w.words[0]))
+}
+
+// IsCancel reports whether the whole message asks to stop the current flow
+// ("batal", "/batal", "tidak jadi", "batal saja pak"). Only whole messages
+// count, so a product called "stop kontak" does not cancel. "0" does not
+// cancel here; a step whose menu says "0 = batal" checks it itself.
+func IsCancel(s string) bool {
+	w := wordsOf(s)
+	if inList(CancelWords, w.raw, w.joined()) {
+		return true
+	}
+	return len(w.words) == 2 && inList(NoWords, "", w.words[0]) && (w.words[1] == "jadi" || w.words[1] == "jd")
+}
+
+// IsBack reports whether the whole message asks to go one step back.
+func IsBack(s string) bool { w := wordsOf(s); return inList(BackWords, w.raw, w.joined()) }
+
+// IsMenu reports whether the whole message asks for the main menu.
+func IsMenu(s string) bool { w := wordsOf(s); return inList(MenuWords, w.raw, w.joined()) }
+
+// IsHelp reports whether the whole message asks for help ("bantuan", "?").
+func IsHelp(s string) bool { w := wordsOf(s); return inList(HelpWords, w.raw, w.joined()) }
+
+// IsSkip reports whether the whole message skips an optional field ("lewati",
+// "-", "belum ada", "gak punya").
+func IsSkip(s string) bool {
+	w := wordsOf(s)
+	if inList(SkipWords, w.raw, w.joined()) {
+		return true
+	}
+	if len(w.words) != 2 || !inList(NoWords, "", w.words[0]) {
+		return false
+	}
+	switch w.words[1] {
+	case "ada", "punya", "tahu", "tau":
+		return true
+	}
+	return false
+}
+
+// words is a message prepared for word matching.
+type words struct {
+	raw   string   // trimmed, emoji modifiers removed, repeats collapsed
+	words []string // normalised words, repeats collapsed, fillers dropped
+}
+
+func (w words) joined() string { return strings.Join(w.words, " ") }
+
+func wordsOf(s string) words {
+	if len(s) > 200 { // no command word is that long
+		return words{}
+	}
+	ws := strings.Fields(Normalize(s))
+	for i := range ws {
+		ws[i] = collapseRepeats(ws[i])
+	}
+	for len(ws) > 1 && inList(FillerWords, "", ws[len(ws)-1]) {
+		ws = ws[:len(ws)-1]
+	}
+	for len(ws) > 1 && inList(AddressWords, "", ws[0]) {
+		ws = ws[1:]
+	}
+	return words{raw: rawForm(s), words: ws}
+}
+
+// rawForm is s trimmed, without emoji variation selectors and skin tones,
+// with repeats collapsed ("???" = "?", "👍🏽" = "👍").
+func rawForm(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\ufe0f' || (r >= 0x1f3fb && r <= 0x1f3ff) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	return collapseRepeats(s)
+}
+
+// inList reports whether phrase (already normalised and collapsed) or raw
+// matches an entry of list. Entries with letters match phrase; entries
+// without letters match raw.
+func inList(list []string, raw, phrase string) bool {
+	for _, entry := range list {
+		norm := Normalize(entry)
+		if norm == "" {
+			if raw != "" && collapseRepeats(entry) == raw {
+				return true
+			}
+			continue
+		}
+		if phrase != "" && collapseWords(norm) == phrase {
+			return true
+		}
+	}
+	return false
+}
+
+func collapseWords(s string) string {
+	ws := strings.Fields(s)
+	for i := range ws {
+		ws[i] = collapseRepeats(ws[i])
+	}
+	return strings.Join(ws, " ")
+}

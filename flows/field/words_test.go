@@ -1,0 +1,74 @@
+package field
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWords(t *testing.T) {
+	preds := []struct {
+		name string
+		f    func(string) bool
+	}{
+		{"yes", IsYes}, {"no", IsNo}, {"cancel", IsCancel}, {"back", IsBack},
+		{"menu", IsMenu}, {"help", IsHelp}, {"skip", IsSkip},
+	}
+	tests := []struct{ in, want string }{ // want: the predicates that hold, space-separated
+		{"ya", "yes"}, {"Iya", "yes"}, {"iyaaa", "yes"}, {"iyaa!!", "yes"}, {"y", "yes"}, {"yes", "yes"},
+		{"ok", "yes"}, {"Oke", "yes"}, {"okee", "yes"}, {"okay", "yes"}, {"betul", "yes"}, {"benar", "yes"},
+		{"sip", "yes"}, {"setuju", "yes"}, {"boleh", "yes"}, {"siap", "yes"}, {"siaaap 🙏", "yes"},
+		{"ya, tapi alamatnya salah", "yes"}, {"iya pak", "yes"}, {"sudah benar", "yes"}, {"👍", "yes"},
+		{"👍🏽", "yes"}, {"Ya benar.", "yes"},
+		{"tidak", "no"}, {"tdk", "no"}, {"gak", "no"}, {"ga", "no"}, {"nggak", "no"}, {"ngga", "no"},
+		{"nggaaak", "no"}, {"enggak", "no"}, {"no", "no"}, {"bukan", "no"}, {"belum", "no"},
+		{"jangan", "no"}, {"kagak", "no"}, {"bukan, yang benar 50 juta", "no"}, {"nanti dulu", "no"},
+		{"TIDAK.", "no"},
+		{"batal", "cancel"}, {"/batal", "cancel"}, {"Batal!", "cancel"}, {"batalkan", "cancel"},
+		{"cancel", "cancel"}, {"stop", "cancel"}, {"berhenti", "cancel"}, {"keluar", "cancel"},
+		{"tidak jadi", "cancel"}, {"gak jadi deh", "cancel"}, {"ga jd", "cancel"}, {"batal saja pak", "cancel"},
+		{"pak, batal", "cancel"}, {"gajadi", "cancel"},
+		{"kembali", "back"}, {"/kembali", "back"}, {"balik", "back"}, {"back", "back"},
+		{"menu", "menu"}, {"/menu", "menu"}, {"home", "menu"}, {"awal", "menu"}, {"kembali ke menu", "menu"},
+		{"bantuan", "help"}, {"/bantuan", "help"}, {"bantu", "help"}, {"tolong", "help"}, {"help", "help"},
+		{"?", "help"}, {"???", "help"}, {"bingung", "help"},
+		{"lewati", "skip"}, {"skip", "skip"}, {"-", "skip"}, {" -- ", "skip"}, {"lewati saja", "skip"},
+		{"belum ada", "no skip"}, {"tidak ada", "no skip"}, {"belum punya", "no skip"},
+		{"gak punya", "no skip"}, {"blm ada", "no skip"}, {"ga tau", "no skip"},
+		{"", ""}, {"   ", ""}, {"50 juta", ""}, {"Cikupa", ""}, {"stop kontak", ""}, {"keluar masuk barang", ""},
+		{"menu makanan", ""}, {"kembali modal", ""}, {"0", ""}, {"batal tapi", ""}, {"yayasan", ""},
+		{"tidakk jadiii", "cancel"}, {"okelah", ""}, {strings.Repeat("ya ", 100), ""},
+	}
+	for _, tt := range tests {
+		want := map[string]bool{}
+		for _, w := range strings.Fields(tt.want) {
+			want[w] = true
+		}
+		for _, p := range preds {
+			if got := p.f(tt.in); got != want[p.name] {
+				t.Errorf("Is%s(%q) = %v, want %v", p.name, tt.in, got, want[p.name])
+			}
+		}
+	}
+}
+
+// TestWordListsDisjoint: after normalisation no entry belongs to two lists,
+// except that "no" words may start a skip phrase.
+func TestWordListsDisjoint(t *testing.T) {
+	lists := map[string][]string{
+		"yes": YesWords, "no": NoWords, "cancel": CancelWords, "back": BackWords,
+		"menu": MenuWords, "help": HelpWords, "skip": SkipWords,
+	}
+	owner := map[string]string{}
+	for name, list := range lists {
+		for _, w := range list {
+			key := collapseWords(Normalize(w))
+			if key == "" {
+				key = "raw:" + collapseRepeats(w)
+			}
+			if other, dup := owner[key]; dup {
+				t.Errorf("%q is in both %s and %s", w, other, name)
+			}
+			owner[key] = name
+		}
+	}
+}
