@@ -9,7 +9,8 @@
 // the event a step returns, and saves the session with a compare-and-set.
 // Global words (batal, kembali, menu, bantuan) work in every step.
 //
-// flows imports only looplab/fsm and package store (records, interfaces and
-// sentinel errors, no drivers). Leaf packages under flows/ hold the flows
+// flows imports only looplab/fsm, package store (records, interfaces and
+// sentinel errors, no drivers) and flows/field (pure parsers, for the words
+// people type). Leaf packages under flows/ hold the flows
 // themselves; cmd wires them with real stores.
 package flows

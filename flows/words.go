@@ -1,58 +1,30 @@
 package flows
 
-import (
-	"strings"
-	"unicode"
-)
+import "github.com/diskum-tangerang/umkmbot/flows/field"
 
-// globalWords maps what people type (and the command names) to the four
-// global words that work in every step.
+// globalWords maps the commands of the four global words to them.
 var globalWords = map[string]string{
-	"batal": "batal", "batalkan": "batal", "cancel": "batal", "stop": "batal", "berhenti": "batal",
-	"keluar": "batal", "udahan": "batal", "tidak jadi": "batal", "gak jadi": "batal", "ga jadi": "batal",
-	"kembali": "kembali", "balik": "kembali", "back": "kembali", "mundur": "kembali",
-	"menu": "menu", "home": "menu", "menu utama": "menu",
-	"bantuan": "bantuan", "bantu": "bantuan", "tolong": "bantuan", "help": "bantuan", "?": "bantuan",
+	"batal": "batal", "cancel": "batal",
+	"kembali": "kembali", "back": "kembali",
+	"menu":    "menu",
+	"bantuan": "bantuan", "help": "bantuan",
 }
 
-// globalWord returns the global word the whole message means, or "".
+// globalWord returns the global word a whole message means ("batal saja",
+// "Kembali", "tolong"), or "".
 func globalWord(text string) string {
-	t := strings.TrimSpace(strings.ToLower(text))
-	if t == "?" {
+	switch {
+	case field.IsCancel(text):
+		return "batal"
+	case field.IsBack(text):
+		return "kembali"
+	case field.IsMenu(text):
+		return "menu"
+	case field.IsHelp(text):
 		return "bantuan"
 	}
-	return globalWords[normalize(t)]
+	return ""
 }
 
-// normalize lower-cases s, keeps letters, digits and single spaces, and
-// collapses a letter typed three times or more into one ("batalll" →
-// "batal", "iyaaa" → "iya").
-func normalize(s string) string {
-	out := make([]rune, 0, len(s))
-	space := false
-	var last rune
-	run := 0
-	for _, r := range strings.ToLower(s) {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			space, last, run = true, 0, 0
-			continue
-		}
-		if space && len(out) > 0 {
-			out = append(out, ' ')
-		}
-		space = false
-		if r == last {
-			run++
-		} else {
-			last, run = r, 1
-		}
-		switch {
-		case run == 3 && unicode.IsLetter(r):
-			out = out[:len(out)-1]
-		case run > 3 && unicode.IsLetter(r):
-		default:
-			out = append(out, r)
-		}
-	}
-	return string(out)
-}
+// normalize prepares typed text and labels for comparison.
+func normalize(s string) string { return field.Normalize(s) }
