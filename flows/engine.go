@@ -133,9 +133,7 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 	s.UpdatedAt = c.Now
 	if err := e.cfg.Sessions.Commit(ctx, claim, s); err != nil {
 		log.Error("save session", "err", err)
-		if !errors.Is(err, store.ErrConflict) {
-			e.abort(claim, log)
-		}
+		e.abort(claim, log)
 		return []Reply{{Text: T("err_unavailable"), Lang: before}}
 	}
 	return c.replies

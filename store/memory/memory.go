@@ -1,0 +1,71 @@
+// Package memory implements store.SessionStore, store.UserStore and
+// store.StaffStore in process memory.
+//
+// It is a real implementation, not a mock: it passes the same contract suite
+// (store/storetest) as the Redis and Postgres stores. Sessions are kept
+// JSON-encoded, exactly as Redis keeps them, so that a flow sees the same
+// values from both (an empty map loads as nil, times lose their monotonic
+// reading) and no caller can alias stored state. Locks, dedup markers and
+// sessions expire after store.LockTTL, 2×store.LockTTL / store.DedupTTL and
+// store.SessionTTL on the clock given with WithClock.
+//
+// cmd uses it for the zero-configuration terminal chat; tests of any package
+// may use it. It imports only store.
+package memory
+
+import (
+	"sync"
+	"time"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock makes the store read time from now instead of time.Now, so that
+// tests can expire sessions, locks and dedup markers without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// Store keeps sessions, locks, dedup markers, users and staff in maps
+// guarded by one mutex. The zero value is not usable; call New.
+type Store struct {
+	now func() time.Time
+
+	mu       sync.Mutex
+	sessions map[int64]sessionEntry
+	locks    map[int64]lockEntry
+	dedup    map[int64]dedupEntry
+	users    map[int64]store.User
+	staff    map[int64]string
+	// claims counts Claim calls since the last sweep of expired entries.
+	claims int
+}
+
+// New returns an empty store.
+func New(opts ...Option) *Store {
+	s := &Store{
+		now:      time.Now,
+		sessions: make(map[int64]sessionEntry),
+		locks:    make(map[int64]lockEntry),
+		dedup:    make(map[int64]dedupEntry),
+		users:    make(map[int64]store.User),
+		staff:    make(map[int64]string),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+var (
+	_ store.SessionStore = (*Store)(nil)
+	_ store.UserStore    = (*Store)(nil)
+	_ store.StaffStore   = (*Store)(nil)
+)

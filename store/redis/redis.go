@@ -1,0 +1,102 @@
+// Package redis implements store.SessionStore on Redis: sessions as JSON
+// with a sliding TTL and a version for compare-and-set, one lock per chat
+// with a random token, and update-id dedup markers. Claim and Commit are one
+// round trip each (a Lua script).
+//
+// Keys, under the store's prefix: "sess:<chat>" (session JSON, TTL
+// store.SessionTTL), "lock:<chat>" (lock token, TTL store.LockTTL) and
+// "upd:<update id>" ("processing" for 2×store.LockTTL, then "done" for
+// store.DedupTTL). The scripts touch keys of one chat and one update id
+// together, so the store targets a single Redis server, not a cluster.
+//
+// It also opens clients (NewClient) for the other Redis users of the
+// project. cmd and tests import it; flows must not (they see store only).
+// The package name clashes with go-redis, which it imports as goredis.
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Store is a store.SessionStore on one Redis client. It is safe for
+// concurrent use.
+type Store struct {
+	rdb    *goredis.Client
+	prefix string
+}
+
+var _ store.SessionStore = (*Store)(nil)
+
+// New returns a store keeping its keys under prefix ("umkmbot:" in
+// production, a random "test:<hex>:" in tests).
+func New(rdb *goredis.Client, prefix string) *Store {
+	return &Store{rdb: rdb, prefix: prefix}
+}
+
+func (s *Store) sessKey(chatID int64) string {
+	return s.prefix + "sess:" + strconv.FormatInt(chatID, 10)
+}
+
+func (s *Store) lockKey(chatID int64) string {
+	return s.prefix + "lock:" + strconv.FormatInt(chatID, 10)
+}
+
+func (s *Store) updKey(updateID int64) string {
+	return s.prefix + "upd:" + strconv.FormatInt(updateID, 10)
+}
+
+// NewClient opens a client from a redis:// or rediss:// URL, speaking RESP2
+// (cheaper per reply than RESP3's push-notification peek) and honouring
+// context deadlines on socket I/O, and pings the server. The returned error
+// never contains the URL's password.
+func NewClient(ctx context.Context, rawURL string) (*goredis.Client, error) {
+	if _, err := url.Parse(rawURL); err != nil {
+		// url.Error quotes the whole URL, password included: say less.
+		return nil, errors.New("redis: the URL does not parse")
+	}
+	opt, err := goredis.ParseURL(rawURL)
+	if err != nil {
+		msg := strings.TrimPrefix(scrub(err.Error(), rawURL), "redis: ")
+		return nil, fmt.Errorf("redis: invalid URL %s: %s", redact(rawURL), msg)
+	}
+	opt.Protocol = 2
+	opt.ContextTimeoutEnabled = true
+	rdb := goredis.NewClient(opt)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis: ping %s: %s", redact(rawURL), scrub(err.Error(), rawURL))
+	}
+	return rdb, nil
+}
+
+// redact returns rawURL with its password masked, or a placeholder when it
+// does not parse.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// scrub masks the URL's password wherever it occurs in msg.
+func scrub(msg, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return msg
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, pw, "xxxxx")
+}

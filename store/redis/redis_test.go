@@ -1,0 +1,155 @@
+package redis_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+	redisstore "github.com/diskum-tangerang/umkmbot/store/redis"
+	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
+	"github.com/diskum-tangerang/umkmbot/store/storetest"
+)
+
+func newStore(t *testing.T) store.SessionStore {
+	rdb, prefix := redistest.New(t)
+	return redisstore.New(rdb, prefix)
+}
+
+func TestSessionStore(t *testing.T) {
+	storetest.RunSessionStore(t, newStore)
+}
+
+// TestKeysAndTTLs checks the key layout and the expiries the scripts set:
+// other tools (and people with redis-cli) rely on them.
+func TestKeysAndTTLs(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	s := redisstore.New(rdb, prefix)
+	ctx := t.Context()
+
+	c, err := s.Claim(ctx, 42, 9001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl := func(key string) time.Duration {
+		t.Helper()
+		d, err := rdb.PTTL(ctx, prefix+key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	get := func(key string) string {
+		t.Helper()
+		v, _ := rdb.Get(ctx, prefix+key).Result()
+		return v
+	}
+	checks := []struct {
+		key      string
+		value    string // "" means any
+		min, max time.Duration
+	}{
+		{"lock:42", c.Token, store.LockTTL - 5*time.Second, store.LockTTL},
+		{"upd:9001", "processing", 2*store.LockTTL - 5*time.Second, 2 * store.LockTTL},
+	}
+	for _, ck := range checks {
+		if v := get(ck.key); v != ck.value {
+			t.Errorf("%s = %q, want %q", ck.key, v, ck.value)
+		}
+		if d := ttl(ck.key); d < ck.min || d > ck.max {
+			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
+		}
+	}
+	if err := s.Commit(ctx, c, &store.Session{ChatID: 42, Lang: "id"}); err != nil {
+		t.Fatal(err)
+	}
+	after := []struct {
+		key      string
+		value    string
+		min, max time.Duration
+	}{
+		{"sess:42", "", store.SessionTTL - time.Minute, store.SessionTTL},
+		{"upd:9001", "done", store.DedupTTL - time.Minute, store.DedupTTL},
+		{"lock:42", "", -2, -2}, // gone
+	}
+	for _, ck := range after {
+		if v := get(ck.key); ck.value != "" && v != ck.value {
+			t.Errorf("%s = %q, want %q", ck.key, v, ck.value)
+		}
+		if d := ttl(ck.key); d < ck.min || d > ck.max {
+			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
+		}
+	}
+	if v := get("sess:42"); !strings.Contains(v, `"v":1`) {
+		t.Errorf("sess:42 = %s, want JSON with version 1", v)
+	}
+}
+
+// TestCorruptSession checks that a session Redis holds but cannot decode
+// makes Claim fail without keeping the chat locked.
+func TestCorruptSession(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	s := redisstore.New(rdb, prefix)
+	ctx := t.Context()
+	if err := rdb.Set(ctx, prefix+"sess:5", "{not json", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"decode session", "decode session"} {
+		_, err := s.Claim(ctx, 5, int64(100+i))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Claim %d: %v, want an error containing %q", i, err, want)
+		}
+	}
+	if _, err := s.Load(ctx, 5); err == nil {
+		t.Error("Load of a corrupt session: no error")
+	}
+	if err := s.Delete(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Claim(ctx, 5, 100); err != nil {
+		t.Errorf("Claim after deleting the corrupt session: %v", err)
+	}
+}
+
+func TestNewClient(t *testing.T) {
+	tests := []struct {
+		name    string
+		url     string
+		wantErr bool
+	}{
+		{"server", redistest.URL(), false},
+		{"bad scheme", "http://127.0.0.1:6379/0", true},
+		{"unknown option", "redis://127.0.0.1:6379/0?bogus=1", true},
+		{"no server", "redis://:hunter2pw@127.0.0.1:1/0?dial_timeout=200ms&max_retries=-1", true},
+		{"unparsable", "redis://:hunter2pw@127.0.0.1:port/0", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			rdb, err := redisstore.NewClient(ctx, tt.url)
+			if !tt.wantErr {
+				if err != nil {
+					redistest.Unavailable(t, err)
+				}
+				defer rdb.Close()
+				if p := rdb.Options().Protocol; p != 2 {
+					t.Errorf("Protocol = %d, want 2", p)
+				}
+				if !rdb.Options().ContextTimeoutEnabled {
+					t.Error("ContextTimeoutEnabled is false")
+				}
+				return
+			}
+			if err == nil {
+				rdb.Close()
+				t.Fatal("no error")
+			}
+			t.Logf("error: %v", err)
+			if strings.Contains(err.Error(), "hunter2pw") {
+				t.Errorf("error reveals the password: %v", err)
+			}
+		})
+	}
+}
