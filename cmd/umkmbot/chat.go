@@ -84,9 +84,6 @@ func (t *terminal) line(ctx context.Context, raw string) {
 	if line == "" || strings.HasPrefix(line, "#") {
 		return
 	}
-	if !t.interactive {
-		fmt.Fprintf(t.out, "\n[%d] > %s\n", t.user, line)
-	}
 	if strings.HasPrefix(line, "@") {
 		head, rest, _ := strings.Cut(line[1:], " ")
 		id, err := strconv.ParseInt(head, 10, 64)
@@ -98,6 +95,9 @@ func (t *terminal) line(ctx context.Context, raw string) {
 		if line = strings.TrimSpace(rest); line == "" {
 			return
 		}
+	}
+	if !t.interactive {
+		fmt.Fprintf(t.out, "\n[%d] > %s\n", t.user, line)
 	}
 	u := flows.Update{UserID: t.user, ChatID: t.user, FirstName: "Demo", LanguageCode: t.lang}
 	switch {
