@@ -47,7 +47,7 @@ type button struct {
 
 // buttonData finds the callback data of the button labelled label in the
 // latest message to chat that has an inline keyboard.
-func buttonData(t *testing.T, fake *telegramtest.Server, chat int64, label string) (string, int) {
+func buttonData(t testing.TB, fake *telegramtest.Server, chat int64, label string) (string, int) {
 	t.Helper()
 	msgs := fake.Sent(chat)
 	for i := len(msgs) - 1; i >= 0; i-- {

@@ -1,0 +1,138 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	tgm "github.com/go-telegram/bot/models"
+
+	"github.com/diskum-tangerang/umkmbot/flows"
+)
+
+// Sender delivers a reply outside a conversation (the outbox). *Bot
+// implements it.
+type Sender interface {
+	Send(ctx context.Context, chatID int64, r flows.Reply) (messageID int, err error)
+}
+
+var _ Sender = (*Bot)(nil)
+
+// ErrEmptyReply is returned for a reply that renders to no text and carries
+// no document: Telegram refuses empty messages.
+var ErrEmptyReply = errors.New("bot: reply renders to an empty message")
+
+// IsBlocked reports whether err means the recipient cannot be reached any
+// more (403: blocked the bot, deactivated, kicked): stop sending to them.
+func IsBlocked(err error) bool { return errors.Is(err, tg.ErrorForbidden) }
+
+// RetryAfter reports whether err is Telegram's flood control (429) and how
+// long to wait before the next call.
+func RetryAfter(err error) (time.Duration, bool) {
+	var tmr *tg.TooManyRequestsError
+	if !errors.As(err, &tmr) {
+		return 0, false
+	}
+	return time.Duration(max(tmr.RetryAfter, 1)) * time.Second, true
+}
+
+// Send renders r in r.Lang and sends it to chatID (r.To is ignored), without
+// retrying: the caller classifies the error with IsBlocked and RetryAfter. It
+// returns the id of the last message sent; a text split into several
+// messages that fails halfway returns the error after the parts already sent.
+// A Toast is an ordinary message here.
+func (b *Bot) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error) {
+	return b.deliver(ctx, chatID, r, false)
+}
+
+// deliver sends one reply: sendDocument when it has a document, else one
+// sendMessage per part of its text, the keyboard on the last part. With
+// retry, a call answered 429 waits retry_after once and tries again;
+// nothing else is retried, as sendMessage is not idempotent.
+func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bool) (int, error) {
+	var text string
+	if !r.Text.IsZero() {
+		text = b.r.Render(r.Lang, r.Text)
+	}
+	markup := b.markup(r.Lang, r)
+	if r.Document != nil {
+		return b.sendDocument(ctx, chatID, text, markup, r.Document, retry)
+	}
+	if strings.TrimSpace(text) == "" {
+		return 0, ErrEmptyReply
+	}
+	return b.sendText(ctx, chatID, text, markup, retry)
+}
+
+func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup any, retry bool) (int, error) {
+	parts := splitText(text, maxMessageLen)
+	id := 0
+	for i, part := range parts {
+		p := &tg.SendMessageParams{ChatID: chatID, Text: part, ParseMode: tgm.ParseModeHTML}
+		if i == len(parts)-1 && markup != nil {
+			p.ReplyMarkup = markup
+		}
+		m, err := call(ctx, b, "sendMessage", retry, func() (*tgm.Message, error) { return b.api.SendMessage(ctx, p) })
+		if err != nil {
+			return id, err
+		}
+		id = m.ID
+	}
+	return id, nil
+}
+
+// sendDocument sends doc with the text as caption; a text too long for a
+// caption goes first as message(s) of its own.
+func (b *Bot) sendDocument(ctx context.Context, chatID int64, text string, markup any, doc *flows.Document, retry bool) (int, error) {
+	caption := text
+	if utf16Len(caption) > maxCaptionLen {
+		if _, err := b.sendText(ctx, chatID, text, nil, retry); err != nil {
+			return 0, err
+		}
+		caption = ""
+	}
+	m, err := call(ctx, b, "sendDocument", retry, func() (*tgm.Message, error) {
+		p := &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
+			Document: &tgm.InputFileUpload{Filename: doc.Name, Data: bytes.NewReader(doc.Content)}}
+		if caption != "" {
+			p.ParseMode = tgm.ParseModeHTML
+		}
+		if markup != nil {
+			p.ReplyMarkup = markup
+		}
+		return b.api.SendDocument(ctx, p)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return m.ID, nil
+}
+
+// call runs one Bot API call, retrying it once after a 429 when retry is set
+// and the wait is at most MaxRetryWait and fits in ctx. Errors are wrapped
+// with the method name.
+func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func() (T, error)) (T, error) {
+	res, err := fn()
+	if wait, ok := RetryAfter(err); ok && retry && wait <= b.cfg.MaxRetryWait && fits(ctx, wait) {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+			res, err = fn()
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", method, err)
+	}
+	return res, nil
+}
+
+func fits(ctx context.Context, wait time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > wait
+}

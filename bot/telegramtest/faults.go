@@ -1,0 +1,156 @@
+package telegramtest
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Limits turns on Telegram-like flood control for the sending methods
+// (sendMessage, sendDocument): at most Global messages per second in total
+// and PerChat per second to one chat, over a sliding one-second window. Zero
+// means no limit. A call over a limit is answered 429 with retry_after and
+// counted as a violation; it is not sent.
+type Limits struct {
+	Global  int
+	PerChat int
+}
+
+// faults holds the injected errors and the rate limiter; guarded by Server.mu.
+type faults struct {
+	failures   map[string]*APIError
+	chatFail   map[int64]int
+	limits     Limits
+	window     []time.Time
+	chatWindow map[int64][]time.Time
+	violations int
+}
+
+func newFaults() faults {
+	return faults{failures: map[string]*APIError{}, chatFail: map[int64]int{}, chatWindow: map[int64][]time.Time{}}
+}
+
+// Fail makes calls of method answer e, e.Times times (or until cleared with a
+// zero Code). An empty Description gets Telegram's usual one for the code.
+func (s *Server) Fail(method string, e APIError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.Code == 0 {
+		delete(s.failures, method)
+		return
+	}
+	if e.Description == "" {
+		e.Description = describe(e.Code, e.RetryAfter)
+	}
+	s.failures[method] = &e
+}
+
+// FailChat makes every call addressed to chatID answer code until cleared
+// with code 0: 403 is "Forbidden: bot was blocked by the user", 400 "Bad
+// Request: chat not found", 429 a one-second flood wait.
+func (s *Server) FailChat(chatID int64, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.chatFail, chatID)
+		return
+	}
+	s.chatFail[chatID] = code
+}
+
+// SetLimits turns rate limiting on (or off with the zero Limits) and resets
+// the windows and the violation count.
+func (s *Server) SetLimits(l Limits) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits = l
+	s.window = nil
+	s.chatWindow = map[int64][]time.Time{}
+	s.violations = 0
+}
+
+// Violations returns how many calls were refused by the rate limits.
+func (s *Server) Violations() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.violations
+}
+
+func describe(code, retryAfter int) string {
+	switch code {
+	case http.StatusForbidden:
+		return "Forbidden: bot was blocked by the user"
+	case http.StatusBadRequest:
+		return "Bad Request: chat not found"
+	case http.StatusTooManyRequests:
+		return "Too Many Requests: retry after " + strconv.Itoa(max(retryAfter, 1))
+	case http.StatusUnauthorized:
+		return "Unauthorized"
+	case http.StatusNotFound:
+		return "Not Found"
+	case http.StatusConflict:
+		return "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+	}
+	return http.StatusText(code)
+}
+
+func isSend(method string) bool { return method == "sendMessage" || method == "sendDocument" }
+
+// fault decides whether a call fails before it is handled: an injected
+// method failure first, then a failing chat, then the rate limits. s.mu must
+// be held.
+func (s *Server) fault(method string, p map[string]string, now time.Time) *APIError {
+	if f := s.failures[method]; f != nil {
+		e := *f
+		if f.Times > 0 {
+			if f.Times--; f.Times == 0 {
+				delete(s.failures, method)
+			}
+		}
+		return &e
+	}
+	chat, hasChat := int64(0), false
+	if v, ok := p["chat_id"]; ok {
+		id, err := strconv.ParseInt(v, 10, 64)
+		chat, hasChat = id, err == nil
+	}
+	if code := s.chatFail[chat]; hasChat && code != 0 {
+		e := &APIError{Code: code, Description: describe(code, 1)}
+		if code == http.StatusTooManyRequests {
+			e.RetryAfter = 1
+		}
+		return e
+	}
+	if !isSend(method) || !hasChat || (s.limits.Global <= 0 && s.limits.PerChat <= 0) {
+		return nil
+	}
+	since := now.Add(-time.Second)
+	s.window = prune(s.window, since)
+	cw := prune(s.chatWindow[chat], since)
+	s.chatWindow[chat] = cw
+	var oldest time.Time
+	switch {
+	case s.limits.Global > 0 && len(s.window) >= s.limits.Global:
+		oldest = s.window[len(s.window)-s.limits.Global]
+	case s.limits.PerChat > 0 && len(cw) >= s.limits.PerChat:
+		oldest = cw[len(cw)-s.limits.PerChat]
+	default:
+		s.window = append(s.window, now)
+		s.chatWindow[chat] = append(cw, now)
+		return nil
+	}
+	s.violations++
+	// Telegram's retry_after is whole seconds: round the wait up.
+	wait := int((oldest.Add(time.Second).Sub(now) + time.Second - 1) / time.Second)
+	wait = max(wait, 1)
+	return &APIError{Code: http.StatusTooManyRequests, Description: describe(http.StatusTooManyRequests, wait), RetryAfter: wait}
+}
+
+// prune drops the times before since; ts is in ascending order.
+func prune(ts []time.Time, since time.Time) []time.Time {
+	i := 0
+	for i < len(ts) && !ts[i].After(since) {
+		i++
+	}
+	return ts[i:]
+}
