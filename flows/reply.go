@@ -101,3 +101,8 @@ type DateTime time.Time
 
 // Clock is a time of day; the renderer writes it in WIB ("pukul 09.30 WIB").
 type Clock time.Time
+
+// HTML is text already in Telegram's HTML subset, checked and escaped by
+// whoever built it (a staff announcement converted from Telegram's
+// entities). The renderer inserts it as is.
+type HTML string

@@ -32,6 +32,10 @@ type Update struct {
 	Kind         Kind
 	// Text is the message text, trimmed.
 	Text string
+	// HTML is the text with the formatting the user gave it (bold, italic,
+	// links, ...) as escaped Telegram HTML; the transport fills it, and it
+	// equals the escaped Text when there is no formatting.
+	HTML string
 	// Command is set when Text starts with a slash: lower-case, without the
 	// slash and without an "@botname" suffix. Args is the rest of the text.
 	Command string

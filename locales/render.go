@@ -128,6 +128,8 @@ func (c *Catalog) value(lang string, v any, depth int) any {
 			parts[i] = escape(s)
 		}
 		return strings.Join(parts, "\n")
+	case flows.HTML:
+		return string(x)
 	case flows.Rupiah:
 		return FormatMoney(lang, int64(x))
 	case flows.Date:

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Outbox statuses.
+const (
+	OutboxPending   = "pending"
+	OutboxSending   = "sending" // claimed under a lease
+	OutboxSent      = "sent"
+	OutboxBlocked   = "blocked" // the recipient blocked the bot (403)
+	OutboxFailed    = "failed"  // gave up; LastError says why
+	OutboxCancelled = "cancelled"
+)
+
+// OutboxItem is one proactive message: a broadcast to one owner, a
+// reminder, a notice. Its Key makes it impossible to queue twice.
+type OutboxItem struct {
+	ID int64
+	// Key is unique: "bc:<campaign>:<user>", "remind:<booking>:d-1", ...
+	Key    string
+	ChatID int64
+	Kind   string // "broadcast", "reminder", "waitlist", "loan", ...
+	// CampaignID links a broadcast row to its campaign; 0 otherwise.
+	CampaignID int64
+	// Payload is the encoded message (flows.EncodeReply); opaque here.
+	Payload   []byte
+	NotBefore time.Time
+	Status    string
+	Attempts  int
+	// LeaseUntil is when a claimed row may be claimed again by another
+	// sender (the claimer died).
+	LeaseUntil time.Time
+	MessageID  int // Telegram's message id once sent
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time
+}
+
+// OutboxStore queues proactive messages and hands them to senders.
+type OutboxStore interface {
+	// Enqueue adds items whose Key is new and returns how many were added;
+	// items with a known Key are left as they are.
+	Enqueue(ctx context.Context, items ...OutboxItem) (int, error)
+	// Claim leases up to n due items to worker until now+lease: pending
+	// items whose NotBefore has passed (and whose campaign, if any, is
+	// running), and sending items whose lease expired. Several senders may
+	// claim at once; no item goes to two of them.
+	Claim(ctx context.Context, worker string, n int, lease time.Duration, now time.Time) ([]OutboxItem, error)
+	// MarkSent records the Telegram message id.
+	MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error
+	// MarkBlocked records a 403 and marks the recipient as blocked, so that
+	// later audiences leave them out.
+	MarkBlocked(ctx context.Context, id int64, reason string) error
+	// Retry puts a claimed item back as pending until at, counting the
+	// attempt.
+	Retry(ctx context.Context, id int64, at time.Time, reason string) error
+	// MarkFailed gives up on an item.
+	MarkFailed(ctx context.Context, id int64, reason string) error
+	// OutboxItem returns one item by key, or ErrNotFound.
+	OutboxItem(ctx context.Context, key string) (OutboxItem, error)
+}
+
+// Campaign statuses.
+const (
+	CampaignRunning   = "running"
+	CampaignPaused    = "paused"
+	CampaignCancelled = "cancelled"
+	CampaignDone      = "done"
+)
+
+// Audience says who receives a broadcast: every registered owner who has
+// not stopped announcements and has not blocked the bot, narrowed by one
+// kecamatan or sector.
+type Audience struct {
+	Kecamatan string // code, or ""
+	Sector    string // key, or ""
+	// Training limits the audience to owners booked on a training (id), 0
+	// for any.
+	Training int64
+}
+
+// Campaign is a staff broadcast.
+type Campaign struct {
+	ID        int64
+	CreatedBy int64
+	// Payload is the encoded message every recipient gets.
+	Payload  []byte
+	Audience Audience
+	Status   string
+	// StartAt is when sending may begin (after quiet hours).
+	StartAt   time.Time
+	CreatedAt time.Time
+	// ProgressChat and ProgressMessage locate the staff's progress message,
+	// edited in place while the campaign runs.
+	ProgressChat    int64
+	ProgressMessage int
+}
+
+// CampaignStats counts a campaign's rows by status.
+type CampaignStats struct {
+	Total, Sent, Blocked, Failed, Pending, Cancelled int
+}
+
+// CampaignStore keeps campaigns and their audiences.
+type CampaignStore interface {
+	// AudienceSize counts the recipients a campaign would have now.
+	AudienceSize(ctx context.Context, a Audience) (int, error)
+	// CreateCampaign stores c and freezes its audience into outbox rows
+	// (Key "bc:<id>:<user>", NotBefore c.StartAt) in one transaction, and
+	// audits it. It returns the campaign with its ID and the row count.
+	CreateCampaign(ctx context.Context, c Campaign) (Campaign, int, error)
+	Campaign(ctx context.Context, id int64) (Campaign, error)
+	// Campaigns lists the latest campaigns, newest first.
+	Campaigns(ctx context.Context, limit int) ([]Campaign, error)
+	// SetCampaignStatus pauses, resumes, cancels (pending rows become
+	// cancelled) or finishes a campaign, audited by actor.
+	SetCampaignStatus(ctx context.Context, actor, id int64, status string) error
+	// SetProgressMessage remembers where the progress message is.
+	SetProgressMessage(ctx context.Context, id, chat int64, message int) error
+	CampaignStats(ctx context.Context, id int64) (CampaignStats, error)
+	// SetSubscribed records an owner's choice to receive announcements
+	// (/langganan) or not (/berhenti).
+	SetSubscribed(ctx context.Context, userID int64, on bool) error
+	Subscribed(ctx context.Context, userID int64) (bool, error)
+}
+
+// RateLimiter spreads proactive sends within Telegram's limits, shared by
+// every sender process.
+type RateLimiter interface {
+	// Wait blocks until one message may go to chat (within the global
+	// budget and at most one per second per chat) or ctx ends.
+	Wait(ctx context.Context, chat int64) error
+	// Pause stops every sender until now+d (a 429's retry_after).
+	Pause(ctx context.Context, d time.Duration) error
+}
