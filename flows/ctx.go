@@ -84,3 +84,8 @@ func (c *Ctx) Switch(flow, state string) {
 // Prompt queues the current step's question again, with its buttons: for a
 // step that answered something and stays.
 func (c *Ctx) Prompt() { c.e.prompt(c) }
+
+// ClearDrafts drops every half-filled form the session keeps, for a user
+// who asked for their data to be deleted. The current flow's own data goes
+// when it ends.
+func (c *Ctx) ClearDrafts() { c.s.Drafts = nil }

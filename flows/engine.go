@@ -258,9 +258,15 @@ func (e *Engine) command(c *Ctx, cmd string) error {
 	return e.startFlow(c, f.Name, "")
 }
 
-// tap handles a button's callback data "flow.state:choice".
+// tap handles a button's callback data: "flow.state:choice" for a step's
+// own buttons, or "/command args" for a button that runs a command whatever
+// the step (the "Berhenti" button under every broadcast, deep links).
 func (e *Engine) tap(c *Ctx, data string) error {
 	s := c.s
+	if cmd, args, ok := ParseCommand(data); ok {
+		c.Update.Command, c.Update.Args = cmd, args
+		return e.command(c, cmd)
+	}
 	key, choice, ok := strings.Cut(data, ":")
 	if !ok || s.Flow == "" || key != s.Flow+"."+s.State {
 		c.Reply(Reply{Text: T("err_stale_button"), Toast: true})
@@ -348,7 +354,7 @@ func bindButtons(r Reply, key string) Reply {
 	for i, row := range r.Buttons {
 		rows[i] = make([]Button, len(row))
 		for j, b := range row {
-			if b.URL == "" && b.Data != "" {
+			if b.URL == "" && b.Data != "" && !strings.HasPrefix(b.Data, "/") {
 				b.Data = key + ":" + b.Data
 			}
 			rows[i][j] = b

@@ -296,3 +296,14 @@ func TestMenuComingSoonAndTypedEntries(t *testing.T) {
 	ft.Want(t, h.Send(owner, "halo"), "err_not_understood")
 	ft.Want(t, h.Send(owner, "apa kabar"), "err_not_understood")
 }
+
+func TestCommandButtonsWorkInAnyStep(t *testing.T) {
+	h, _ := newHarness(t)
+	h.Send(owner, "/uji")
+	ft.Want(t, h.TapData(owner, "/bahasa"), "lang_prompt")
+	ft.Want(t, h.TapData(owner, "/nope"), "err_unknown_command")
+	h.Send(owner, "/uji")
+	h.Send(owner, "Siti")
+	ft.Want(t, h.TapData(owner, "/start"), "menu_greeting", "menu_prompt")
+	ft.Want(t, h.Send(owner, "/uji"), "resume_offer")
+}

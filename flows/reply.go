@@ -34,7 +34,8 @@ func (t Text) IsZero() bool { return t.ID == "" && t.Raw == "" }
 
 // Button is one inline button. Data is the choice as the flow sees it; the
 // engine prefixes it with the flow and step so that a tap on an old message
-// can be recognised. A URL button opens a link instead.
+// can be recognised. Data starting with a slash is a command ("/berhenti")
+// that works whatever the step. A URL button opens a link instead.
 type Button struct {
 	Label Text
 	Data  string
@@ -68,6 +69,10 @@ type Reply struct {
 	Toast bool
 	// Document, when set, is sent as a file with the text as caption.
 	Document *Document
+	// Edit, when not 0, is the id of a message the bot sent to To before:
+	// the transport edits it in place instead of sending a new one
+	// (progress of a broadcast).
+	Edit int
 }
 
 // Say builds a reply from a message ID and key/value pairs.

@@ -52,6 +52,12 @@ type Options struct {
 	Sessions store.SessionStore
 	// Menu is passed to menu.New.
 	Menu menu.Options
+	// Store, when set, is the memory store the harness uses instead of a
+	// new one: a second harness on it is the bot after a restart.
+	Store *memory.Store
+	// Flows, when set, builds more flows once the harness and its store
+	// exist (flows that need the store, or the harness's clock).
+	Flows func(h *Harness) []*flows.Flow
 }
 
 // New builds a harness with the menu and language flows plus extra.
@@ -63,12 +69,18 @@ func New(t testing.TB, opt Options, extra ...*flows.Flow) *Harness {
 	}
 	h := &Harness{T: t, Catalog: cat, Staff: map[int64]bool{}, now: Start,
 		last: map[int64][]flows.Reply{}, all: map[int64][]flows.Reply{}}
-	h.Store = memory.New(memory.WithClock(h.Now))
+	h.Store = opt.Store
+	if h.Store == nil {
+		h.Store = memory.New(memory.WithClock(h.Now))
+	}
 	var sessions store.SessionStore = h.Store
 	if opt.Sessions != nil {
 		sessions = opt.Sessions
 	}
 	fl := append([]*flows.Flow{menu.New(opt.Menu), menu.NewLang(h.Store, locales.Languages)}, extra...)
+	if opt.Flows != nil {
+		fl = append(fl, opt.Flows(h)...)
+	}
 	h.Engine, err = flows.New(flows.Config{
 		Sessions: sessions, Users: h.Store, Labels: cat, Now: h.Now, Menu: menu.Name,
 		Languages: locales.Languages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
