@@ -3,7 +3,8 @@
 // other aggregates, one file each. Its schema comes from the embedded
 // migrations/*.sql files, applied in order by Migrate.
 //
-// It implements store.UserStore and store.StaffStore. cmd and tests import
+// It implements store.UserStore, store.StaffStore and store.RegistrationStore
+// (registrations, consents, the audit log). cmd and tests import
 // it; flows must not (they see the store interfaces only). Tests of other
 // packages get a fresh migrated database from store/postgres/pgtest.
 package postgres

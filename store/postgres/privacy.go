@@ -1,0 +1,126 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// RecordConsent implements store.RegistrationStore. c.At is kept when set
+// (the moment the user answered), else the store stamps now.
+func (db *DB) RecordConsent(ctx context.Context, c store.Consent) error {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO consents (user_id, purpose, notice_version, granted, at)
+			VALUES ($1, $2, $3, $4, coalesce($5, now()))`,
+			c.UserID, c.Purpose, c.NoticeVersion, c.Granted, nullTime(c.At)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, store.AuditEntry{
+			Actor:  c.UserID,
+			Action: "consent",
+			Object: userObject(c.UserID),
+			Detail: fmt.Sprintf("purpose=%s notice=%s granted=%t", c.Purpose, c.NoticeVersion, c.Granted),
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("record consent of user %d: %w", c.UserID, err)
+	}
+	return nil
+}
+
+// ConsentsOf implements store.RegistrationStore.
+func (db *DB) ConsentsOf(ctx context.Context, userID int64) ([]store.Consent, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT user_id, purpose, notice_version, granted, at
+		FROM consents WHERE user_id = $1 ORDER BY at, id`, userID)
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Consent, error) {
+		var c store.Consent
+		err := row.Scan(&c.UserID, &c.Purpose, &c.NoticeVersion, &c.Granted, &c.At)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("consents of user %d: %w", userID, err)
+	}
+	return list, nil
+}
+
+// DeleteUserData implements store.RegistrationStore in one transaction.
+// The user's registrations keep only what statistics need (number, sector,
+// kecamatan, class and its basis, year started, workers, capital, turnover
+// and creation time); everything else, the owner's user id and the
+// idempotency key included, is cleared, and anonymised_at set. Consents and
+// the users row are deleted. The audit entry counts what went, by the user
+// as actor.
+func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionReport, error) {
+	report := store.DeletionReport{Kept: map[string]int{}}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE registrations SET user_id = 0, owner_name = '(dihapus)', nik = '', birth_date = NULL,
+				female = false, phone = '', business_name = '', business_key = '', products = '',
+				desa = '', address = '', nib = '', halal = '', consent_version = '', consent_at = NULL,
+				idempotency_key = NULL, anonymised_at = now(), updated_at = now()
+			WHERE user_id = $1 AND anonymised_at IS NULL`, userID)
+		if err != nil {
+			return fmt.Errorf("anonymise registrations: %w", err)
+		}
+		report.Registrations = int(tag.RowsAffected())
+		if tag, err = tx.Exec(ctx, `DELETE FROM consents WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("delete consents: %w", err)
+		}
+		report.Consents = int(tag.RowsAffected())
+		if _, err := tx.Exec(ctx, `DELETE FROM users WHERE telegram_id = $1`, userID); err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		}
+		return audit(ctx, tx, store.AuditEntry{
+			Actor:  userID,
+			Action: "delete",
+			Object: userObject(userID),
+			Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d", report.Registrations, report.Consents),
+		})
+	})
+	if err != nil {
+		return store.DeletionReport{}, fmt.Errorf("delete data of user %d: %w", userID, err)
+	}
+	return report, nil
+}
+
+// ExportRegistrations implements store.RegistrationStore: the rows are read
+// and the export audited in one transaction, so that no export goes
+// unrecorded. The audit detail holds the filter and the row count.
+func (db *DB) ExportRegistrations(ctx context.Context, actor int64, f store.RegistrationFilter) ([]store.Registration, error) {
+	var list []store.Registration
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT `+regColumns+` FROM registrations
+			WHERE anonymised_at IS NULL AND ($1 = '' OR kecamatan = $1) AND ($2 = '' OR sector = $2)
+			ORDER BY id`, f.Kecamatan, f.Sector)
+		var err error
+		if list, err = pgx.CollectRows(rows, rowToRegistration); err != nil {
+			return err
+		}
+		return audit(ctx, tx, store.AuditEntry{
+			Actor:  actor,
+			Action: "export",
+			Object: "registrations",
+			Detail: fmt.Sprintf("kecamatan=%s sector=%s rows=%d", orAll(f.Kecamatan), orAll(f.Sector), len(list)),
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export registrations by user %d: %w", actor, err)
+	}
+	return list, nil
+}
+
+// userObject names a user in the audit log.
+func userObject(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// orAll shows an empty filter value as "*".
+func orAll(v string) string {
+	if v == "" {
+		return "*"
+	}
+	return v
+}
