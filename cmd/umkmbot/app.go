@@ -7,7 +7,9 @@ import (
 	"slices"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/flows/datarights"
 	"github.com/diskum-tangerang/umkmbot/flows/menu"
+	"github.com/diskum-tangerang/umkmbot/flows/registration"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
 	"github.com/diskum-tangerang/umkmbot/store/memory"
@@ -23,6 +25,7 @@ type app struct {
 	sessions store.SessionStore
 	users    store.UserStore
 	staff    store.StaffStore
+	regs     store.RegistrationStore
 	engine   *flows.Engine
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
@@ -51,10 +54,10 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 		if err := db.Migrate(ctx); err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
-		a.users, a.staff = db, db
+		a.users, a.staff, a.regs = db, db, db
 	} else {
 		a.mem = memory.New()
-		a.users, a.staff = a.mem, a.mem
+		a.users, a.staff, a.regs = a.mem, a.mem, a.mem
 	}
 	if cfg.RedisURL != "" {
 		rdb, err := rstore.NewClient(ctx, cfg.RedisURL)
@@ -81,9 +84,16 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 
 // flows lists every conversation the bot offers.
 func (a *app) flows() []*flows.Flow {
+	regOpt := registration.Options{ConsentVersion: a.cfg.ConsentVersion, Menu: menu.Name}
+	drOpt := datarights.Options{Menu: menu.Name}
 	return []*flows.Flow{
-		menu.New(menu.Options{}),
+		menu.New(menu.Options{Registration: registration.Name}),
 		menu.NewLang(a.users, locales.Languages),
+		registration.New(a.regs, regOpt),
+		registration.NewEdit(a.regs, regOpt),
+		datarights.NewData(a.regs, drOpt),
+		datarights.NewDelete(a.regs, drOpt),
+		datarights.NewExport(a.regs, drOpt),
 	}
 }
 

@@ -23,6 +23,8 @@ type config struct {
 	Workers     int
 	LogLevel    slog.Level
 	Shutdown    time.Duration
+	// ConsentVersion names the privacy notice in force; consents record it.
+	ConsentVersion string
 
 	// chat only
 	User  int64
@@ -75,6 +77,7 @@ func (c *config) settings() []setting {
 			}
 			return nil
 		}},
+		{"CONSENT_VERSION", "consent-version", "version of the privacy notice owners agree to", str(&c.ConsentVersion)},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1024 {
@@ -102,7 +105,8 @@ func (c *config) settings() []setting {
 // variable; the token is never printed.
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
 	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 16,
-		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id"}
+		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id",
+		ConsentVersion: "2026-11"}
 	fs := flag.NewFlagSet("umkmbot "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	for _, s := range c.settings() {

@@ -11,7 +11,7 @@ import (
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
 var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pinjaman", "bahasa", "bantuan",
-	"datasaya", "hapusdata", "batal"}
+	"datasaya", "ubahdata", "hapusdata", "batal"}
 
 // serve runs the bot on Telegram until ctx is cancelled, then finishes the
 // updates it took in.
