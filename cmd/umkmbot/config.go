@@ -150,7 +150,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if !validToken(c.Token) {
 			return nil, errors.New("config: TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC..., from @BotFather)")
 		}
-	case "migrate":
+	case "migrate", "export":
 		if c.DatabaseURL == "" {
 			return nil, errors.New("config: DATABASE_URL is not set")
 		}

@@ -21,6 +21,8 @@ Usage:
   umkmbot chat [--user ID] [--staff] [--lang id|en]   talk to the bot in this terminal (demo data in memory)
   umkmbot serve                                       run the bot on Telegram (TELEGRAM_BOT_TOKEN, DATABASE_URL, REDIS_URL)
   umkmbot migrate                                     apply database migrations (DATABASE_URL)
+  umkmbot export registrations [--kecamatan X] [--sector Y] > file.csv
+                                                      registrations as CSV for Excel (DATABASE_URL)
 
 Every setting is an environment variable with a flag to override it; see README.md.`
 
@@ -37,9 +39,13 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "help", "-h", "--help":
 		fmt.Fprintln(sio.out, usage)
 		return nil
-	case "serve", "chat", "migrate":
+	case "serve", "chat", "migrate", "export":
 	default:
-		return fmt.Errorf("unknown command %q (serve, chat, migrate)", cmd)
+		return fmt.Errorf("unknown command %q (serve, chat, migrate, export)", cmd)
+	}
+	var sub []string
+	if cmd == "export" {
+		sub, rest = rest, nil
 	}
 	cfg, err := parseConfig(cmd, rest, getenv, sio.errOut)
 	if err != nil {
@@ -49,6 +55,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "serve":
 		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
 		return serve(ctx, cfg, log)
+	case "export":
+		return export(ctx, cfg, sub, sio)
 	case "chat":
 		level := slog.LevelWarn
 		if getenv("LOG_LEVEL") != "" {
