@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -112,4 +113,10 @@ type RegistrationStore interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditLog lists the entries about object ("" for all), oldest first.
 	AuditLog(ctx context.Context, object string) ([]AuditEntry, error)
+}
+
+// BusinessKey is the form of a business name that the one-record-per-NIK-
+// and-business rule compares: lower case, runs of white space collapsed.
+func BusinessKey(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
 }

@@ -44,6 +44,7 @@ type Store struct {
 	dedup    map[int64]dedupEntry
 	users    map[int64]store.User
 	staff    map[int64]string
+	regs     regState
 	// claims counts Claim calls since the last sweep of expired entries.
 	claims int
 }
@@ -57,6 +58,7 @@ func New(opts ...Option) *Store {
 		dedup:    make(map[int64]dedupEntry),
 		users:    make(map[int64]store.User),
 		staff:    make(map[int64]string),
+		regs:     regState{byKey: map[string]*regEntry{}, counters: map[int]int{}},
 	}
 	for _, o := range opts {
 		o(s)

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/diskum-tangerang/umkmbot/store"
 )
@@ -39,44 +36,14 @@ type regEntry struct {
 	anonymised bool
 }
 
-// The registration state lives beside the Store rather than in it, so that
-// this file adds the RegistrationStore methods without touching the
-// Store's own files. Entries are keyed by a weak pointer and dropped when
-// their Store is collected.
-var (
-	statesMu sync.Mutex
-	states   = map[weak.Pointer[Store]]*regState{}
-)
-
-// reg returns s's registration state, creating it on first use.
-func (s *Store) reg() *regState {
-	wp := weak.Make(s)
-	statesMu.Lock()
-	defer statesMu.Unlock()
-	st := states[wp]
-	if st == nil {
-		st = &regState{byKey: map[string]*regEntry{}, counters: map[int]int{}}
-		states[wp] = st
-		runtime.AddCleanup(s, func(wp weak.Pointer[Store]) {
-			statesMu.Lock()
-			delete(states, wp)
-			statesMu.Unlock()
-		}, wp)
-	}
-	return st
-}
-
-// businessKey is the form of a business name the duplicate rule compares:
-// lower case, runs of white space collapsed.
-func businessKey(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
-}
+// reg returns s's registration state.
+func (s *Store) reg() *regState { return &s.regs }
 
 // live finds the registration of nik and business key that is not
 // anonymised. s.mu must be held.
 func (st *regState) live(nik, bkey string) *regEntry {
 	for _, e := range st.regs {
-		if !e.anonymised && e.r.NIK == nik && businessKey(e.r.BusinessName) == bkey {
+		if !e.anonymised && e.r.NIK == nik && store.BusinessKey(e.r.BusinessName) == bkey {
 			return e
 		}
 	}
@@ -106,7 +73,7 @@ func (s *Store) CreateRegistration(ctx context.Context, key string, r store.Regi
 	if e := st.byKey[key]; e != nil {
 		return e.r, false, nil
 	}
-	if e := st.live(r.NIK, businessKey(r.BusinessName)); e != nil {
+	if e := st.live(r.NIK, store.BusinessKey(r.BusinessName)); e != nil {
 		return e.r, false, fmt.Errorf("create registration of user %d: business already registered as %s: %w",
 			r.UserID, e.r.Number, store.ErrConflict)
 	}
@@ -133,7 +100,7 @@ func (s *Store) FindRegistration(ctx context.Context, nik, businessName string) 
 	st := s.reg()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := st.live(nik, businessKey(businessName)); e != nil && nik != "" {
+	if e := st.live(nik, store.BusinessKey(businessName)); e != nil && nik != "" {
 		return e.r, nil
 	}
 	return store.Registration{}, fmt.Errorf("registration: %w", store.ErrNotFound)
@@ -194,7 +161,7 @@ func (s *Store) UpdateRegistration(ctx context.Context, actor int64, r store.Reg
 	if e == nil {
 		return fmt.Errorf("update registration %s by user %d: %w", r.Number, actor, store.ErrNotFound)
 	}
-	if other := st.live(r.NIK, businessKey(r.BusinessName)); other != nil && other != e {
+	if other := st.live(r.NIK, store.BusinessKey(r.BusinessName)); other != nil && other != e {
 		return fmt.Errorf("update registration %s by user %d: business already registered as %s: %w",
 			r.Number, actor, other.r.Number, store.ErrConflict)
 	}

@@ -35,13 +35,6 @@ const createAttempts = 3
 // read instead.
 var errKeyTaken = errors.New("idempotency key taken")
 
-// businessKey is the form of a business name that the duplicate rule
-// compares: lower-case, white space trimmed and runs of it collapsed to one
-// space.
-func businessKey(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
-}
-
 // CreateRegistration implements store.RegistrationStore. The number comes
 // from the per-year counter bumped in the same transaction as the insert
 // and the audit entry; a retry or a conflict rolls it back, so numbers have
@@ -51,7 +44,7 @@ func (db *DB) CreateRegistration(ctx context.Context, key string, r store.Regist
 	if key == "" {
 		return store.Registration{}, false, errors.New("create registration: empty idempotency key")
 	}
-	bkey := businessKey(r.BusinessName)
+	bkey := store.BusinessKey(r.BusinessName)
 	for range createAttempts {
 		saved, err := db.insertRegistration(ctx, key, bkey, r)
 		if err == nil {
@@ -137,7 +130,7 @@ func (db *DB) insertRegistration(ctx context.Context, key, bkey string, r store.
 // registrations are not found.
 func (db *DB) FindRegistration(ctx context.Context, nik, businessName string) (store.Registration, error) {
 	return db.registrationWhere(ctx, "nik = $1 AND business_key = $2 AND anonymised_at IS NULL",
-		nik, businessKey(businessName))
+		nik, store.BusinessKey(businessName))
 }
 
 // Registration implements store.RegistrationStore. An anonymised
@@ -186,7 +179,7 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor int64, r store.Regis
 				consent_at = $24, updated_at = now()
 			WHERE id = $1`,
 			old.ID, r.OwnerName, r.NIK, nullDate(r), r.Female,
-			r.Phone, r.BusinessName, businessKey(r.BusinessName), r.Sector, r.Products,
+			r.Phone, r.BusinessName, store.BusinessKey(r.BusinessName), r.Sector, r.Products,
 			r.Kecamatan, r.Desa, r.Address, r.YearStarted, r.Workers,
 			r.Capital, r.Turnover, r.TurnoverMonthly, r.Class,
 			r.ClassBasis, r.NIB, r.Halal, r.ConsentVersion, nullTime(r.ConsentAt))
