@@ -19,7 +19,9 @@ type Ctx struct {
 	replies  []Reply
 	switchTo string
 	switchSt string
-	staff    *bool
+	// switchCmd is a command to run once the step is done.
+	switchCmd string
+	staff     *bool
 }
 
 // IsStaff reports whether the user is staff of the Dinas. The answer is
@@ -89,3 +91,23 @@ func (c *Ctx) Prompt() { c.e.prompt(c) }
 // who asked for their data to be deleted. The current flow's own data goes
 // when it ends.
 func (c *Ctx) ClearDrafts() { c.s.Drafts = nil }
+
+// Then remembers a command ("/pelatihan 12") to run when the next flow
+// completes with Next: a booking that first needs a registration. batal and
+// menu forget it.
+func (c *Ctx) Then(cmd string) { c.s.Then = cmd }
+
+// Next ends a flow that completed: it runs the command kept by Then, if any,
+// or else starts flow (usually the menu).
+func (c *Ctx) Next(flow string) {
+	if cmd := c.s.Then; cmd != "" {
+		c.s.Then = ""
+		c.switchCmd = cmd
+		return
+	}
+	c.Switch(flow, "")
+}
+
+// Run runs a command ("/pelatihan 12") once the step is done, as if the
+// user had sent it.
+func (c *Ctx) Run(cmd string) { c.switchCmd = cmd }

@@ -433,6 +433,15 @@ func (e *Engine) startFlow(c *Ctx, name, state string) error {
 }
 
 func (e *Engine) followSwitch(c *Ctx) error {
+	if cmd := c.switchCmd; cmd != "" {
+		c.switchCmd = ""
+		name, args, ok := ParseCommand(cmd)
+		if !ok {
+			return fmt.Errorf("run %q: not a command", cmd)
+		}
+		c.Update.Command, c.Update.Args = name, args
+		return e.command(c, name)
+	}
 	if c.switchTo == "" {
 		return nil
 	}
@@ -488,6 +497,9 @@ func (e *Engine) leave(c *Ctx) bool {
 func (e *Engine) global(c *Ctx, w string) error {
 	s := c.s
 	inFlow := s.Flow != "" && s.Flow != e.cfg.Menu
+	if w == "batal" || w == "menu" {
+		s.Then = ""
+	}
 	switch w {
 	case "batal":
 		if !inFlow {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/diskum-tangerang/umkmbot/flows"
 	ft "github.com/diskum-tangerang/umkmbot/flows/flowstest"
+	"github.com/diskum-tangerang/umkmbot/flows/menu"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -306,4 +307,42 @@ func TestCommandButtonsWorkInAnyStep(t *testing.T) {
 	h.Send(owner, "Siti")
 	ft.Want(t, h.TapData(owner, "/start"), "menu_greeting", "menu_prompt")
 	ft.Want(t, h.Send(owner, "/uji"), "resume_offer")
+}
+
+func TestThenRunsAfterTheNextFlowCompletes(t *testing.T) {
+	saves := &atomic.Int64{}
+	done := &flows.Flow{
+		Name: "need", Version: 1, Title: flows.Raw("Butuh daftar"), Start: "ask", Commands: []string{"butuh"},
+		Steps: map[string]*flows.Step{"ask": {
+			Prompt: func(c *flows.Ctx) flows.Reply { return flows.Reply{Text: flows.Raw("q:need " + c.Update.Args)} },
+			Text:   true,
+			Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+				c.Then("/butuh lagi")
+				c.Switch("tf2", "")
+				return flows.End, nil
+			},
+		}},
+	}
+	tf := testFlow(1, saves)
+	tf.Name, tf.Commands = "tf2", []string{"uji2"}
+	confirm := tf.Steps["confirm"]
+	confirm.Handle = func(c *flows.Ctx, in flows.Input) (string, error) {
+		c.Reply(flows.Reply{Text: flows.Raw("saved")})
+		c.Next("menu")
+		return flows.End, nil
+	}
+	h := ft.New(t, ft.Options{Menu: menu.Options{DeepLinks: map[string]string{"need_": "/butuh"}}}, done, tf)
+	ft.Want(t, h.Send(owner, "/start need_7"), "raw:q:need 7")
+	ft.Want(t, h.Send(owner, "ok"), "raw:q:name")
+	h.Send(owner, "Siti")
+	h.Send(owner, "30")
+	ft.Want(t, h.Send(owner, "Simpan"), "raw:saved", "raw:q:need lagi")
+	// batal forgets what was waiting.
+	h.Send(owner, "ok")
+	h.Send(owner, "batal")
+	h.Send(owner, "/uji2")
+	h.Send(owner, "mulai ulang")
+	h.Send(owner, "Siti")
+	h.Send(owner, "30")
+	ft.Want(t, h.Send(owner, "Simpan"), "raw:saved", "menu_prompt")
 }

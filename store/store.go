@@ -53,6 +53,9 @@ type Session struct {
 	History []string `json:"hist,omitempty"`
 	// Tries counts failed answers at the current state.
 	Tries int `json:"tries,omitempty"`
+	// Then is a command to run when the current flow completes (a booking
+	// that waits for the owner to register first); "" when none.
+	Then string `json:"then,omitempty"`
 	// Drafts keeps a flow's data when the owner leaves it half-way, by flow
 	// name, so that it can be resumed later.
 	Drafts map[string]Draft `json:"drafts,omitempty"`

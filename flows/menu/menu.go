@@ -24,6 +24,10 @@ type Options struct {
 	// Registration, Training and Loan name the flows behind the menu
 	// entries.
 	Registration, Training, Loan string
+	// DeepLinks maps a /start payload prefix to the command it opens:
+	// {"pelatihan_": "/pelatihan"} makes t.me/<bot>?start=pelatihan_12 run
+	// "/pelatihan 12".
+	DeepLinks map[string]string
 }
 
 // New returns the main menu flow.
@@ -41,6 +45,14 @@ func New(opt Options) *flows.Flow {
 		Commands: []string{"start"},
 		Events:   fsm.Events{},
 		Enter: func(c *flows.Ctx) (string, error) {
+			if c.Update.Command == "start" && c.Update.Args != "" {
+				for prefix, cmd := range opt.DeepLinks {
+					if rest, ok := strings.CutPrefix(c.Update.Args, prefix); ok && rest != "" {
+						c.Run(cmd + " " + rest)
+						return flows.End, nil
+					}
+				}
+			}
 			if c.Update.Command == "start" {
 				c.Say("menu_greeting", "Name", c.Update.FirstName)
 			}

@@ -71,7 +71,7 @@ func (b *builder) bizStep() *flows.Step {
 					return flows.Stay, flows.Invalid("reg_biz_taken", "Number", found.Number)
 				}
 				c.Say("reg_duplicate", "Number", found.Number, "Business", found.BusinessName)
-				return b.end(c)
+				return b.done(c)
 			}
 			c.Set(kBiz, name)
 			return b.next(c)

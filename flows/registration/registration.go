@@ -266,6 +266,13 @@ func ensureKey(c *flows.Ctx) {
 	}
 }
 
+// done finishes a flow that left the owner registered: it goes on with what
+// waited for the registration (c.Then, e.g. a booking), or the menu.
+func (b *builder) done(c *flows.Ctx) (string, error) {
+	c.Next(b.opt.Menu)
+	return flows.End, nil
+}
+
 // end finishes the flow and shows the menu.
 func (b *builder) end(c *flows.Ctx) (string, error) {
 	c.Switch(b.opt.Menu, "")

@@ -152,7 +152,7 @@ func (b *builder) create(c *flows.Ctx) (string, error) {
 	saved, _, err := b.regs.CreateRegistration(c, c.Get(kKey), r)
 	if errors.Is(err, store.ErrConflict) {
 		c.Say("reg_duplicate", "Number", saved.Number, "Business", saved.BusinessName)
-		return b.end(c)
+		return b.done(c)
 	}
 	if err != nil {
 		return "", err
@@ -162,7 +162,7 @@ func (b *builder) create(c *flows.Ctx) (string, error) {
 		next = flows.T("reg_next_training")
 	}
 	c.Say("reg_saved", "Number", saved.Number, "Hon", hon(c), "Phone", field.FormatPhone(saved.Phone), "Next", next)
-	return b.end(c)
+	return b.done(c)
 }
 
 // update saves a correction; the store audits which fields changed.
