@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -217,7 +218,7 @@ func (e *Engine) step(c *Ctx) error {
 		}
 		return e.input(c, Input{Contact: u.Contact})
 	}
-	if n := len([]rune(u.Text)); n > MaxTextLen {
+	if n := len([]rune(u.Text)); n > MaxMessageLen {
 		c.Say("err_too_long", "Max", MaxTextLen)
 		return nil
 	}
@@ -292,6 +293,10 @@ func (e *Engine) input(c *Ctx, in Input) error {
 	if in.Contact != nil && !st.Contact {
 		c.Say("err_contact_unexpected")
 		e.prompt(c)
+		return nil
+	}
+	if limit := cmp.Or(st.MaxLen, MaxTextLen); len([]rune(in.Text)) > limit {
+		c.Say("err_too_long", "Max", limit)
 		return nil
 	}
 	if in.Text != "" {

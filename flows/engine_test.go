@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -345,4 +346,16 @@ func TestThenRunsAfterTheNextFlowCompletes(t *testing.T) {
 	h.Send(owner, "Siti")
 	h.Send(owner, "30")
 	ft.Want(t, h.Send(owner, "Simpan"), "raw:saved", "menu_prompt")
+}
+
+func TestStepMaxLen(t *testing.T) {
+	saves := &atomic.Int64{}
+	tf := testFlow(1, saves)
+	tf.Steps["name"].MaxLen = flows.MaxMessageLen
+	h := ft.New(t, ft.Options{}, tf)
+	h.Send(owner, "/uji")
+	long := strings.Repeat("a", 3000)
+	ft.Want(t, h.Send(owner, long), "raw:q:age")
+	ft.Want(t, h.Send(owner, long), "err_too_long")
+	ft.Want(t, h.Send(owner, strings.Repeat("b", flows.MaxMessageLen+1)), "err_too_long")
 }

@@ -51,6 +51,9 @@ type Step struct {
 	Text bool
 	// Contact: the step reads a shared contact.
 	Contact bool
+	// MaxLen is the longest text the step reads, in characters; 0 means
+	// MaxTextLen. At most MaxMessageLen.
+	MaxLen int
 	// Handle reads the answer and returns the event to fire, Stay to keep
 	// the step (after replying itself), or End to finish the flow. A
 	// *UserError is shown to the user and counts as a failed try.

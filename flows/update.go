@@ -53,9 +53,13 @@ type Contact struct {
 	UserID int64
 }
 
-// MaxTextLen is the longest text the engine reads; longer input is refused
-// politely (Telegram's own limit is 4,096 characters).
+// MaxTextLen is the longest answer a step reads unless it says otherwise
+// (Step.MaxLen); longer input is refused politely.
 const MaxTextLen = 1000
+
+// MaxMessageLen is Telegram's own limit on a message, the most any step
+// may read.
+const MaxMessageLen = 4096
 
 // ParseCommand splits "/start@umkm_bot payload" into ("start", "payload").
 // It returns ok=false when text is not a command.
