@@ -225,7 +225,7 @@ func TestUpdatesReachTheHandler(t *testing.T) {
 	}{
 		{name: "command", push: func() int64 { return h.fake.PushText(7, " /Daftar@test_bot  ref 12 ", "en") },
 			want: flows.Update{UserID: 7, ChatID: 7, FirstName: "User7", LanguageCode: "en", Kind: flows.KindText,
-				Text: "/Daftar@test_bot  ref 12", Command: "daftar", Args: "ref 12"}},
+				Text: "/Daftar@test_bot  ref 12", HTML: "/Daftar@test_bot  ref 12", Command: "daftar", Args: "ref 12"}},
 		{name: "own contact", push: func() int64 { return h.fake.PushContact(7, "+628123", 7) },
 			want: flows.Update{UserID: 7, ChatID: 7, FirstName: "User7", LanguageCode: "en", Kind: flows.KindContact,
 				Contact: &flows.Contact{Phone: "+628123", UserID: 7}}},

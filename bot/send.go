@@ -44,13 +44,16 @@ func RetryAfter(err error) (time.Duration, bool) {
 // retrying: the caller classifies the error with IsBlocked and RetryAfter. It
 // returns the id of the last message sent; a text split into several
 // messages that fails halfway returns the error after the parts already sent.
-// A Toast is an ordinary message here.
+// A Toast is an ordinary message here. A reply with Edit set (and no
+// document) edits that message of chatID instead and returns its id; an edit
+// that changes nothing succeeds.
 func (b *Bot) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error) {
 	return b.deliver(ctx, chatID, r, false)
 }
 
-// deliver sends one reply: sendDocument when it has a document, else one
-// sendMessage per part of its text, the keyboard on the last part. With
+// deliver sends one reply: sendDocument when it has a document, else
+// editMessageText when it edits a message, else one sendMessage per part of
+// its text, the keyboard on the last part. With
 // retry, a call answered 429 waits retry_after once and tries again;
 // nothing else is retried, as sendMessage is not idempotent.
 func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bool) (int, error) {
@@ -64,6 +67,9 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bo
 	}
 	if strings.TrimSpace(text) == "" {
 		return 0, ErrEmptyReply
+	}
+	if r.Edit != 0 {
+		return b.editText(ctx, chatID, r.Edit, text, markup, retry)
 	}
 	return b.sendText(ctx, chatID, text, markup, retry)
 }

@@ -10,6 +10,7 @@ import (
 // false for what the bot ignores: edited messages, channel posts, messages
 // without a sender, and every other update type.
 //
+// A text carries its formatting entities as Telegram HTML (messageHTML).
 // A contact is passed on with the id of the user it belongs to, even when
 // that is not the sender: the engine decides what to do with someone else's
 // card. Anything that is neither text nor contact (stickers, photos, voice
@@ -25,6 +26,7 @@ func toFlows(u *tgm.Update) (flows.Update, bool) {
 		switch {
 		case m.Text != "":
 			in = flows.NewText(m.From.ID, m.Chat.ID, m.Text)
+			in.HTML = messageHTML(m.Text, m.Entities)
 		case m.Contact != nil:
 			in.Kind = flows.KindContact
 			in.Contact = &flows.Contact{Phone: m.Contact.PhoneNumber, UserID: m.Contact.UserID}

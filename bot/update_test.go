@@ -33,11 +33,12 @@ func TestToFlows(t *testing.T) {
 	}{
 		{name: "text", wantOK: true,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Text = "  halo  " })},
-			want:   with(func(u *flows.Update) { u.Kind, u.Text = flows.KindText, "halo" })},
+			want:   with(func(u *flows.Update) { u.Kind, u.Text, u.HTML = flows.KindText, "halo", "halo" })},
 		{name: "command with bot name and args", wantOK: true,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Text = "/START@umkm_bot daftar" })},
 			want: with(func(u *flows.Update) {
 				u.Kind, u.Text, u.Command, u.Args = flows.KindText, "/START@umkm_bot daftar", "start", "daftar"
+				u.HTML = "/START@umkm_bot daftar"
 			})},
 		{name: "own contact", wantOK: true,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Contact = &tgm.Contact{PhoneNumber: "+628123", UserID: 77} })},
