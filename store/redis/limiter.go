@@ -1,0 +1,169 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// LimiterSlack widens the spacing of grants: (1 s + LimiterSlack)/perSecond
+// instead of 1 s/perSecond. Messages reach Telegram a little after their
+// grant, each with its own delay; with the slack, a message delayed up to
+// this much more than the one perSecond grants later still leaves at most
+// perSecond arrivals in any one-second window. It costs 3.4 % of the rate.
+const LimiterSlack = 35 * time.Millisecond
+
+// LimiterRamp is how long a busy period runs at half rate. A busy period
+// starts when the limiter has been idle for a quarter of a second (a
+// sender starting, a pause ending): its first messages tend to be slow to
+// arrive (new connections) and, at full rate, one of them arriving late
+// would crowd a one-second window with the punctual ones after it.
+const LimiterRamp = time.Second
+
+// LimiterLate is how late Wait may wake up for its slot and still use it.
+const LimiterLate = 10 * time.Millisecond
+
+// limiterIdle is how long without grants ends a busy period.
+const limiterIdle = 250 * time.Millisecond
+
+// Limiter is a store.RateLimiter shared by every process using the same
+// Redis and prefix. Its keys, under the prefix:
+//
+//   - "rl:tat": the next free global slot, in microseconds of Redis's
+//     clock (a GCRA's theoretical arrival time with no burst), and the
+//     start of the current busy period (see LimiterRamp);
+//   - "rl:chat:<id>": present while the chat may not get another message;
+//   - "rl:pause": present while every sender is paused (a 429).
+//
+// Each Wait attempt is one script run, on Redis's clock, so the processes'
+// clocks do not matter. It either reserves the next slot, at most MaxAhead
+// in the future (the caller sleeps until it and goes), or says how long the
+// pause, the chat's gap or the queue of reservations lasts (the caller
+// sleeps and asks again). A pause therefore stops every sender except the
+// grants already made, at most MaxAhead's worth. Like the session store,
+// it targets one Redis server, not a cluster.
+type Limiter struct {
+	rdb      *goredis.Client
+	tatKey   string
+	pauseKey string
+	prefix   string
+	interval time.Duration
+
+	// ChatGap is the least time between two messages to one chat (1.1 s:
+	// Telegram allows about one a second).
+	ChatGap time.Duration
+	// MaxAhead bounds how far ahead a slot is reserved (100 ms, or four
+	// intervals when longer).
+	MaxAhead time.Duration
+}
+
+var _ store.RateLimiter = (*Limiter)(nil)
+
+// NewLimiter returns a limiter of perSecond messages a second in total (no
+// global limit when perSecond ≤ 0) and one per chat per ChatGap, keeping
+// its keys under prefix.
+func NewLimiter(rdb *goredis.Client, prefix string, perSecond int) *Limiter {
+	l := &Limiter{rdb: rdb, prefix: prefix, tatKey: prefix + "rl:tat", pauseKey: prefix + "rl:pause",
+		ChatGap: 1100 * time.Millisecond, MaxAhead: 100 * time.Millisecond}
+	if perSecond > 0 {
+		l.interval = (time.Second + LimiterSlack) / time.Duration(perSecond)
+		l.MaxAhead = max(l.MaxAhead, 4*l.interval)
+	}
+	return l
+}
+
+// limiterWait is one Wait attempt. KEYS: tat, pause, chat. ARGV:
+// interval, chat gap, max ahead, idle and ramp, in microseconds, and "1"
+// when the caller holds the chat's gap from a slot it gave up. It returns
+// {wait µs, reserved}. The tat key holds "<next slot> <start of the busy
+// period>".
+var limiterWait = goredis.NewScript(`
+local p = redis.call('PTTL', KEYS[2])
+if p > 0 then return {p * 1000, 0} end
+local c = redis.call('PTTL', KEYS[3])
+if c > 0 and ARGV[6] ~= '1' then return {c * 1000, 0} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tat, since = now, now
+local v = redis.call('GET', KEYS[1])
+if v then
+	local a, b = string.match(v, '(%d+) (%d+)')
+	a, b = tonumber(a), tonumber(b)
+	if a and b and a >= now - tonumber(ARGV[4]) then
+		tat, since = math.max(a, now), b
+	end
+end
+local wait = tat - now
+if wait > tonumber(ARGV[3]) then return {wait - tonumber(ARGV[3]), 0} end
+if tat - since < tonumber(ARGV[5]) then interval = interval * 2 end
+redis.call('SET', KEYS[1], string.format('%.0f %.0f', tat + interval, since),
+	'PX', math.floor((wait + interval) / 1000) + 1000)
+redis.call('SET', KEYS[3], '1', 'PX', math.floor((wait + tonumber(ARGV[2])) / 1000) + 1)
+return {wait, 1}
+`)
+
+// limiterPause sets the pause key for ARGV[1] ms unless it already lasts
+// longer.
+var limiterPause = goredis.NewScript(`
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+	redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 0
+`)
+
+// Wait implements store.RateLimiter. A slot reserved before ctx ends is
+// left unused. So is a slot Wait wakes up for more than LimiterLate after
+// it (the process was starved of CPU, or the reply was slow): sending then
+// could crowd the messages of the slots after it, so Wait takes a new slot.
+// The lateness is measured from before the script ran, which overstates it
+// by the request's way to Redis: the error is on the safe side.
+func (l *Limiter) Wait(ctx context.Context, chat int64) error {
+	keys := []string{l.tatKey, l.pauseKey, l.prefix + "rl:chat:" + strconv.FormatInt(chat, 10)}
+	renew := "0"
+	for {
+		start := time.Now()
+		res, err := limiterWait.Run(ctx, l.rdb, keys, l.interval.Microseconds(), l.ChatGap.Microseconds(),
+			l.MaxAhead.Microseconds(), limiterIdle.Microseconds(), LimiterRamp.Microseconds(), renew).Int64Slice()
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("rate limiter wait: %w", err)
+		}
+		if len(res) != 2 {
+			return fmt.Errorf("rate limiter wait: unexpected reply %v", res)
+		}
+		wait := time.Duration(res[0]) * time.Microsecond
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		if res[1] == 1 {
+			if time.Since(start)-wait <= LimiterLate {
+				return nil
+			}
+			renew = "1"
+		}
+	}
+}
+
+// Pause implements store.RateLimiter; a shorter pause than the current one
+// changes nothing.
+func (l *Limiter) Pause(ctx context.Context, d time.Duration) error {
+	ms := max(d.Milliseconds(), 1)
+	if err := limiterPause.Run(ctx, l.rdb, []string{l.pauseKey}, ms).Err(); err != nil {
+		return fmt.Errorf("rate limiter pause: %w", err)
+	}
+	return nil
+}
