@@ -45,6 +45,8 @@ type Store struct {
 	users    map[int64]store.User
 	staff    map[int64]string
 	regs     regState
+	trains   trainState
+	loans    loanState
 	// claims counts Claim calls since the last sweep of expired entries.
 	claims int
 }
@@ -59,6 +61,7 @@ func New(opts ...Option) *Store {
 		users:    make(map[int64]store.User),
 		staff:    make(map[int64]string),
 		regs:     regState{byKey: map[string]*regEntry{}, counters: map[int]int{}},
+		trains:   trainState{byImport: map[string]*trainEntry{}},
 	}
 	for _, o := range opts {
 		o(s)

@@ -299,8 +299,13 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	clear(st.consents[len(kept):])
 	st.consents = kept
 	delete(s.users, userID)
+	links := s.loans.forget(userID)
+	if links > 0 {
+		report.Kept["loans"] = links
+	}
 	st.appendAudit(store.AuditEntry{Actor: userID, Action: "delete", Object: userObject(userID),
-		Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d", report.Registrations, report.Consents)}, now)
+		Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d",
+			report.Registrations, report.Consents, links)}, now)
 	return report, nil
 }
 

@@ -75,11 +75,40 @@ func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionR
 		if _, err := tx.Exec(ctx, `DELETE FROM users WHERE telegram_id = $1`, userID); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
+		links, err := deleteLoanLinks(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if links > 0 {
+			// The loan records stay: UPDB keeps them under its archive
+			// rules; only this account's access to them goes.
+			report.Kept["loans"] = links
+		}
+		// Places in trainings are given up; attended ones stay counted,
+		// without the account.
+		if _, err := tx.Exec(ctx, `
+			UPDATE bookings SET user_id = 0, updated_at = now(),
+				status = CASE WHEN status IN ('booked','waitlisted','offered') THEN 'cancelled' ELSE status END
+			WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("release bookings: %w", err)
+		}
+		// Messages not yet sent are dropped; the bodies of those sent are
+		// erased, since they may quote the owner's data.
+		if _, err := tx.Exec(ctx, `
+			UPDATE outbox SET payload = '{}',
+				status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+			WHERE chat_id = $1 AND status <> 'sending'`, userID); err != nil {
+			return fmt.Errorf("drop messages: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM user_prefs WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("delete preferences: %w", err)
+		}
 		return audit(ctx, tx, store.AuditEntry{
 			Actor:  userID,
 			Action: "delete",
 			Object: userObject(userID),
-			Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d", report.Registrations, report.Consents),
+			Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d",
+				report.Registrations, report.Consents, links),
 		})
 	})
 	if err != nil {
