@@ -270,3 +270,33 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	}
 }
+
+// Drain sends, one after another in this goroutine, every item that is due
+// now, then reports progress, and returns how many items it took. The
+// terminal chat calls it after each line so that deliveries show up in
+// order; Run is for the long-lived sender.
+func (s *Sender) Drain(ctx context.Context) (int, error) {
+	c, err := s.settings()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for ctx.Err() == nil {
+		items, err := c.store.Claim(ctx, c.worker, c.batch, c.lease, c.now())
+		if err != nil {
+			return n, fmt.Errorf("outbox: claim: %w", err)
+		}
+		for _, it := range items {
+			s.process(ctx, c, it)
+		}
+		n += len(items)
+		if len(items) == 0 {
+			break
+		}
+	}
+	if c.campaigns != nil {
+		s.sweepCampaigns(ctx, c)
+	}
+	s.flushProgress(ctx, c)
+	return n, ctx.Err()
+}

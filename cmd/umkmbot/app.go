@@ -6,10 +6,15 @@ import (
 	"log/slog"
 	"slices"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
 	"github.com/diskum-tangerang/umkmbot/flows/datarights"
+	"github.com/diskum-tangerang/umkmbot/flows/loan"
 	"github.com/diskum-tangerang/umkmbot/flows/menu"
 	"github.com/diskum-tangerang/umkmbot/flows/registration"
+	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
 	"github.com/diskum-tangerang/umkmbot/store/memory"
@@ -26,6 +31,12 @@ type app struct {
 	users    store.UserStore
 	staff    store.StaffStore
 	regs     store.RegistrationStore
+	trains   store.TrainingStore
+	loans    store.LoanStore
+	outbox   store.OutboxStore
+	camps    store.CampaignStore
+	limiter  store.RateLimiter
+	attempts store.AttemptLimiter
 	engine   *flows.Engine
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
@@ -54,23 +65,28 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 		if err := db.Migrate(ctx); err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
-		a.users, a.staff, a.regs = db, db, db
+		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
 	} else {
 		a.mem = memory.New()
-		a.users, a.staff, a.regs = a.mem, a.mem, a.mem
+		out := a.mem.Outbox()
+		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = a.mem, a.mem, a.mem, a.mem, a.mem, out, out
 	}
+	var rdb *goredis.Client
 	if cfg.RedisURL != "" {
-		rdb, err := rstore.NewClient(ctx, cfg.RedisURL)
-		if err != nil {
+		if rdb, err = rstore.NewClient(ctx, cfg.RedisURL); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = rdb.Close() })
 		a.sessions = rstore.New(rdb, cfg.RedisPrefix)
+		a.limiter = rstore.NewLimiter(rdb, cfg.RedisPrefix, cfg.Rate)
+		a.attempts = rstore.NewAttempts(rdb, cfg.RedisPrefix, rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow)
 	} else {
 		if a.mem == nil {
 			a.mem = memory.New()
 		}
 		a.sessions = a.mem
+		a.limiter = memory.NewLimiter(cfg.Rate)
+		a.attempts = memory.NewAttempts(rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow, nil)
 	}
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
@@ -82,19 +98,35 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 	return a, nil
 }
 
+// trainingOptions are the training flows' settings from the configuration.
+func (a *app) trainingOptions() training.Options {
+	return training.Options{BotUsername: a.cfg.BotUsername, OfferHold: a.cfg.OfferHold,
+		DayBefore: a.cfg.RemindDayBefore, SameDay: a.cfg.RemindSameDay}
+}
+
 // flows lists every conversation the bot offers.
 func (a *app) flows() []*flows.Flow {
 	regOpt := registration.Options{ConsentVersion: a.cfg.ConsentVersion, Menu: menu.Name}
-	drOpt := datarights.Options{Menu: menu.Name}
-	return []*flows.Flow{
-		menu.New(menu.Options{Registration: registration.Name}),
+	loanOpt := loan.Options{Menu: menu.Name, MaxTries: rstore.DefaultMaxAttempts, Users: a.users}
+	drOpt := datarights.Options{Menu: menu.Name, Loans: func(ctx context.Context, user int64) ([]flows.Text, error) {
+		return loan.DataLines(ctx, a.loans, user)
+	}}
+	list := []*flows.Flow{
+		menu.New(menu.Options{Registration: registration.Name, Training: training.Name, Loan: loan.Name,
+			DeepLinks: map[string]string{training.DeepLinkPrefix: "/pelatihan"}}),
 		menu.NewLang(a.users, locales.Languages),
 		registration.New(a.regs, regOpt),
 		registration.NewEdit(a.regs, regOpt),
 		datarights.NewData(a.regs, drOpt),
 		datarights.NewDelete(a.regs, drOpt),
 		datarights.NewExport(a.regs, drOpt),
+		loan.New(a.loans, a.attempts, loanOpt),
+		loan.NewStaff(a.loans, a.attempts, a.regs, loanOpt),
 	}
+	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
+	list = append(list, broadcast.New(a.camps, broadcast.Options{Rate: a.cfg.Rate,
+		QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo})...)
+	return list
 }
 
 func (a *app) isStaff(ctx context.Context, id int64) (bool, error) {

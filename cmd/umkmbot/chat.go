@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
+	"github.com/diskum-tangerang/umkmbot/bot/outbox"
 	"github.com/diskum-tangerang/umkmbot/flows"
 )
 
@@ -27,7 +29,16 @@ type terminal struct {
 	nextUpd     int64
 	buttons     map[int64][]flows.Button // latest buttons per chat
 	docDir      string
+	sender      *outbox.Sender
+	nextMsg     int
 }
+
+// noLimit is the terminal's rate limiter: a terminal has no Telegram
+// limits to respect.
+type noLimit struct{}
+
+func (noLimit) Wait(context.Context, int64) error          { return nil }
+func (noLimit) Pause(context.Context, time.Duration) error { return nil }
 
 func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 	a, err := newApp(ctx, cfg, log)
@@ -45,6 +56,8 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 	}
 	t := &terminal{a: a, out: sio.out, user: cfg.User, lang: cfg.Lang, nextUpd: 1,
 		buttons: map[int64][]flows.Button{}}
+	a.limiter = noLimit{}
+	t.sender = a.sender(t, "terminal")
 	if f, ok := sio.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		t.interactive = true
 	}
@@ -125,6 +138,27 @@ func (t *terminal) line(ctx context.Context, raw string) {
 	for _, r := range t.a.engine.Handle(ctx, u) {
 		t.print(u.ChatID, r)
 	}
+	t.deliver(ctx)
+}
+
+// deliver queues due reminders and sends what the outbox holds, so that
+// proactive messages show up right after the line that caused them.
+func (t *terminal) deliver(ctx context.Context) {
+	t.a.tick(ctx, time.Now())
+	if _, err := t.sender.Drain(ctx); err != nil && ctx.Err() == nil {
+		t.a.log.Error("outbox", "err", err)
+	}
+}
+
+// Send delivers a proactive message (outbox.Transport).
+func (t *terminal) Send(_ context.Context, chatID int64, r flows.Reply) (int, error) {
+	if r.Edit != 0 {
+		t.print(chatID, r)
+		return r.Edit, nil
+	}
+	t.print(chatID, r)
+	t.nextMsg++
+	return t.nextMsg, nil
 }
 
 func (t *terminal) print(chat int64, r flows.Reply) {

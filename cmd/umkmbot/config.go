@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
 )
 
 // config is everything umkmbot reads from its environment, parsed once.
@@ -25,6 +27,18 @@ type config struct {
 	Shutdown    time.Duration
 	// ConsentVersion names the privacy notice in force; consents record it.
 	ConsentVersion string
+	// BotUsername is the bot's @username, for deep links.
+	BotUsername string
+	// Rate is the outbox's global budget, messages per second.
+	Rate int
+	// QuietFrom and QuietTo bound the hours (WIB) when no broadcast starts.
+	QuietFrom, QuietTo broadcast.TimeOfDay
+	// RemindDayBefore and RemindSameDay are the times of day (from
+	// midnight WIB) of the training reminders.
+	RemindDayBefore, RemindSameDay time.Duration
+	// OfferHold is how long a freed seat is held for the next on the
+	// waitlist.
+	OfferHold time.Duration
 
 	// chat only
 	User  int64
@@ -78,6 +92,55 @@ func (c *config) settings() []setting {
 			return nil
 		}},
 		{"CONSENT_VERSION", "consent-version", "version of the privacy notice owners agree to", str(&c.ConsentVersion)},
+		{"BOT_USERNAME", "bot-username", "the bot's @username, for deep links", func(v string) error {
+			v = strings.TrimPrefix(v, "@")
+			if v == "" || strings.ContainsAny(v, " /:") {
+				return errors.New("must be a Telegram username such as umkm_tangerang_bot")
+			}
+			c.BotUsername = v
+			return nil
+		}},
+		{"BROADCAST_RATE", "broadcast-rate", "messages per second for announcements and notices (all replicas together)", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 30 {
+				return errors.New("must be a number from 1 to 30 (Telegram allows about 30 per second)")
+			}
+			c.Rate = n
+			return nil
+		}},
+		{"QUIET_HOURS", "quiet-hours", "WIB hours when no broadcast starts, e.g. 21.00-06.00, or off", func(v string) error {
+			if strings.EqualFold(v, "off") {
+				c.QuietFrom, c.QuietTo = broadcast.TimeOfDay{Hour: 12}, broadcast.TimeOfDay{Hour: 12}
+				return nil
+			}
+			from, to, ok := strings.Cut(v, "-")
+			f, err1 := parseClock(from)
+			t, err2 := parseClock(to)
+			if !ok || err1 != nil || err2 != nil {
+				return errors.New("must look like 21.00-06.00, or be off")
+			}
+			c.QuietFrom = broadcast.TimeOfDay{Hour: int(f / time.Hour), Minute: int(f % time.Hour / time.Minute)}
+			c.QuietTo = broadcast.TimeOfDay{Hour: int(t / time.Hour), Minute: int(t % time.Hour / time.Minute)}
+			return nil
+		}},
+		{"REMINDER_DAY_BEFORE", "reminder-day-before", "WIB time of the reminder the day before a training", func(v string) error {
+			d, err := parseClock(v)
+			c.RemindDayBefore = d
+			return err
+		}},
+		{"REMINDER_SAME_DAY", "reminder-same-day", "WIB time of the reminder on the training's day", func(v string) error {
+			d, err := parseClock(v)
+			c.RemindSameDay = d
+			return err
+		}},
+		{"OFFER_HOLD", "offer-hold", "how long a freed seat waits for the next on the waitlist", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Minute {
+				return errors.New("must be a duration of at least 1m, such as 24h")
+			}
+			c.OfferHold = d
+			return nil
+		}},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1024 {
@@ -106,7 +169,9 @@ func (c *config) settings() []setting {
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
 	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 16,
 		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id",
-		ConsentVersion: "2026-11"}
+		ConsentVersion: "2026-11", BotUsername: "umkmbot", Rate: 25,
+		QuietFrom: broadcast.TimeOfDay{Hour: 21}, QuietTo: broadcast.TimeOfDay{Hour: 6},
+		RemindDayBefore: 8 * time.Hour, RemindSameDay: 6 * time.Hour, OfferHold: 24 * time.Hour}
 	fs := flag.NewFlagSet("umkmbot "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	for _, s := range c.settings() {
@@ -135,6 +200,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
 	}
+	if cmd == "chat" && getenv("QUIET_HOURS") == "" && !flagSet(fs, "quiet-hours") {
+		// Trying the bot at night should still show an announcement going
+		// out; serve keeps the quiet hours.
+		c.QuietFrom, c.QuietTo = broadcast.TimeOfDay{Hour: 12}, broadcast.TimeOfDay{Hour: 12}
+	}
 	if c.Lang != "id" && c.Lang != "en" {
 		return nil, fmt.Errorf("config: --lang must be id or en")
 	}
@@ -150,7 +220,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if !validToken(c.Token) {
 			return nil, errors.New("config: TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC..., from @BotFather)")
 		}
-	case "migrate", "export":
+	case "migrate", "export", "import":
 		if c.DatabaseURL == "" {
 			return nil, errors.New("config: DATABASE_URL is not set")
 		}
@@ -165,4 +235,23 @@ func validToken(t string) bool {
 	}
 	_, err := strconv.ParseInt(id, 10, 64)
 	return err == nil && !strings.ContainsAny(secret, " /\t\n")
+}
+
+// parseClock reads a time of day written the Indonesian way ("08.00") or
+// with a colon ("8:00") as the time since midnight.
+func parseClock(v string) (time.Duration, error) {
+	h, m, ok := strings.Cut(strings.TrimSpace(strings.ReplaceAll(v, ":", ".")), ".")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+		return 0, errors.New("must be a time of day such as 08.00")
+	}
+	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

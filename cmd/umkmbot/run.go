@@ -23,6 +23,8 @@ Usage:
   umkmbot migrate                                     apply database migrations (DATABASE_URL)
   umkmbot export registrations [--kecamatan X] [--sector Y] > file.csv
                                                       registrations as CSV for Excel (DATABASE_URL)
+  umkmbot import trainings FILE.csv                   a season's training schedule (idempotent)
+  umkmbot import loans LOANS.csv [PAYMENTS.csv]       UPDB's loan spreadsheet (idempotent; owners told of changes)
 
 Every setting is an environment variable with a flag to override it; see README.md.`
 
@@ -39,12 +41,12 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "help", "-h", "--help":
 		fmt.Fprintln(sio.out, usage)
 		return nil
-	case "serve", "chat", "migrate", "export":
+	case "serve", "chat", "migrate", "export", "import":
 	default:
-		return fmt.Errorf("unknown command %q (serve, chat, migrate, export)", cmd)
+		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import)", cmd)
 	}
 	var sub []string
-	if cmd == "export" {
+	if cmd == "export" || cmd == "import" {
 		sub, rest = rest, nil
 	}
 	cfg, err := parseConfig(cmd, rest, getenv, sio.errOut)
@@ -57,6 +59,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 		return serve(ctx, cfg, log)
 	case "export":
 		return export(ctx, cfg, sub, sio)
+	case "import":
+		return importData(ctx, cfg, sub, sio)
 	case "chat":
 		level := slog.LevelWarn
 		if getenv("LOG_LEVEL") != "" {

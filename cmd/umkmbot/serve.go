@@ -2,19 +2,28 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/diskum-tangerang/umkmbot/bot"
+	"github.com/diskum-tangerang/umkmbot/bot/outbox"
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
-var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pinjaman", "bahasa", "bantuan",
-	"datasaya", "ubahdata", "hapusdata", "batal"}
+var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "bahasa",
+	"bantuan", "datasaya", "ubahdata", "hapusdata", "berhenti", "langganan", "batal"}
 
-// serve runs the bot on Telegram until ctx is cancelled, then finishes the
-// updates it took in.
+// serve runs the bot on Telegram until ctx is cancelled: the adapter takes
+// updates, the outbox sender delivers proactive messages, and the
+// scheduler queues training reminders. On cancel each finishes what it
+// took in.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
@@ -28,7 +37,87 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return b.Run(ctx)
+	host, _ := os.Hostname()
+	sender := a.sender(b, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := sender.Run(ctx); err != nil {
+			log.Error("outbox sender", "err", err)
+		}
+	})
+	wg.Go(func() { a.schedule(ctx) })
+	err = b.Run(ctx)
+	wg.Wait()
+	return err
+}
+
+// sender builds the outbox sender that delivers through tr.
+func (a *app) sender(tr outbox.Transport, worker string) *outbox.Sender {
+	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: tr,
+		Worker: worker, Log: a.log, ProgressEvery: 3 * time.Second}
+	s.OnProgress = func(id int64) { a.progress(tr, id) }
+	return s
+}
+
+// progress sends the staff member's progress message of a campaign the
+// first time, then edits it in place.
+func (a *app) progress(tr outbox.Transport, id int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := a.camps.Campaign(ctx, id)
+	if err != nil {
+		a.log.Error("campaign progress", "campaign", id, "err", err)
+		return
+	}
+	if c.ProgressChat == 0 {
+		return
+	}
+	st, err := a.camps.CampaignStats(ctx, id)
+	if err != nil {
+		a.log.Error("campaign progress", "campaign", id, "err", err)
+		return
+	}
+	r := broadcast.ProgressReply(c, st, a.cfg.Rate, time.Now())
+	r.Lang = a.langOf(ctx, c.ProgressChat)
+	msg, err := tr.Send(ctx, c.ProgressChat, r)
+	if err != nil {
+		a.log.Warn("campaign progress message", "campaign", id, "err", err)
+		return
+	}
+	if c.ProgressMessage == 0 && msg != 0 {
+		if err := a.camps.SetProgressMessage(ctx, id, c.ProgressChat, msg); err != nil {
+			a.log.Error("campaign progress message id", "campaign", id, "err", err)
+		}
+	}
+}
+
+// langOf is a user's language, Indonesian when unknown.
+func (a *app) langOf(ctx context.Context, user int64) string {
+	if u, err := a.users.User(ctx, user); err == nil && u.Lang != "" {
+		return u.Lang
+	}
+	return locales.Languages[0]
+}
+
+// schedule queues due training reminders and expires waitlist offers
+// every minute, and once at start (the bot may have been down).
+func (a *app) schedule(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		a.tick(ctx, time.Now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (a *app) tick(ctx context.Context, now time.Time) {
+	if err := training.QueueDue(ctx, a.trains, now, a.trainingOptions()); err != nil && ctx.Err() == nil {
+		a.log.Error("training reminders", "err", err)
+	}
 }
 
 // commands builds the command menu in every language.

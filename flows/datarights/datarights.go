@@ -8,6 +8,7 @@
 package datarights
 
 import (
+	"context"
 	"strings"
 
 	"github.com/looplab/fsm"
@@ -28,6 +29,9 @@ const (
 type Options struct {
 	// Menu is the flow shown when a flow ends; default "menu".
 	Menu string
+	// Loans lists, one line each, the loans linked to the user (nil when
+	// loans are not served).
+	Loans func(ctx context.Context, userID int64) ([]flows.Text, error)
 }
 
 func (o Options) menu() string {
@@ -65,7 +69,7 @@ func NewData(regs store.RegistrationStore, opt Options) *flows.Flow {
 			},
 		},
 		Enter: func(c *flows.Ctx) (string, error) {
-			if err := showData(c, regs); err != nil {
+			if err := showData(c, regs, opt); err != nil {
 				return "", err
 			}
 			c.Switch(opt.menu(), "")
@@ -74,7 +78,7 @@ func NewData(regs store.RegistrationStore, opt Options) *flows.Flow {
 	}
 }
 
-func showData(c *flows.Ctx, regs store.RegistrationStore) error {
+func showData(c *flows.Ctx, regs store.RegistrationStore, opt Options) error {
 	list, err := regs.RegistrationsOf(c, c.UserID())
 	if err != nil {
 		return err
@@ -91,6 +95,15 @@ func showData(c *flows.Ctx, regs store.RegistrationStore) error {
 	for _, r := range list {
 		c.Say("data_registration", "Number", r.Number, "Date", flows.Date(r.CreatedAt),
 			"Details", registration.Details(r, MaskNIK(r.NIK)))
+	}
+	if opt.Loans != nil {
+		loans, err := opt.Loans(c, c.UserID())
+		if err != nil {
+			return err
+		}
+		if len(loans) > 0 {
+			c.Say("data_loans", "Loans", loans)
+		}
 	}
 	lines := make([]flows.Text, 0, len(consents))
 	for _, cn := range consents {

@@ -150,7 +150,7 @@ func (b *tr) endStep() *flows.Step {
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
 			start := timeData(c, kStart)
 			end := defaultEnd(start)
-			if in.Choice != "default" {
+			if in.Choice != "default" && !field.IsSkip(in.Text) {
 				var err error
 				if end, err = parseEnd(in.Text, start); err != nil {
 					return flows.Stay, err
@@ -293,7 +293,7 @@ func (b *tr) deadlineStep() *flows.Step {
 		Text:    true,
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
 			start := timeData(c, kStart)
-			if in.Choice == "default" {
+			if in.Choice == "default" || field.IsSkip(in.Text) {
 				setTime(c, kDeadline, defaultDeadline(start, c.Now))
 				c.Set(kDLAuto, "1")
 				return next(c), nil

@@ -8,6 +8,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -251,6 +252,13 @@ func (b *tr) detailPrompt(c *flows.Ctx) flows.Reply {
 }
 
 func (b *tr) readDetail(c *flows.Ctx, in flows.Input) (string, error) {
+	if in.Choice == "" && bookable(shown(c).Training, c.Now) {
+		// "daftar", "mau daftar", "ya": the owner wants the seat (or the
+		// waitlist, which book asks about first).
+		if t := field.Normalize(in.Text); field.IsYes(t) || strings.Contains(t, "daftar") {
+			in.Choice = "book"
+		}
+	}
 	switch in.Choice {
 	case "book":
 		return b.book(c, shown(c).ID, false)

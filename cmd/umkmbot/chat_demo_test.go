@@ -1,0 +1,127 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// wantInOrder fails unless out holds each of want, in that order.
+func wantInOrder(t *testing.T, out string, want ...string) {
+	t.Helper()
+	rest := out
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("output lacks %q (after the earlier expectations):\n%s", w, out)
+		}
+		rest = rest[i+len(w):]
+	}
+}
+
+func TestChatRegistersByTypedAnswers(t *testing.T) {
+	script := `/start
+daftar usaha
+iya
+Siti Aminah
+3603 1245 0790 0003
+ya benar
+0812-3456-7890
+Warung Bu Siti
+kuliner
+nasi uduk, gorengan
+pasarkemis
+lewati
+Jl. Raya Pasar Kemis No. 5
+2015
+3 orang
+50jt
+1,5 juta per bulan
+belum punya
+belum
+simpan
+/datasaya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Pemberitahuan privasi", "Apakah Anda setuju", "nama lengkap", "NIK",
+		"Kamis, 5 Juli 1990", "Perempuan", "✅ Nomor HP dicatat: 0812-3456-7890", "Rp50.000.000",
+		"Rp18.000.000 per tahun", "usaha mikro", "Ringkasan pendaftaran", "3603********0003",
+		"✅ Pendaftaran berhasil. Nomor pendaftaran Anda: UMKM-3603-", "Data Anda yang kami simpan",
+		"UMKM-3603-", "************0003")
+	if strings.Contains(out, "3603124507900003") {
+		t.Fatal("the full NIK was shown")
+	}
+}
+
+func TestChatStaffBroadcastsToDemoOwners(t *testing.T) {
+	script := `@9001 /siaran
+Pelatihan pembukuan gratis minggu depan! Daftar lewat menu Pelatihan.
+tanpa tombol
+per kecamatan
+pasar kemis
+kirim
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Pratinjau", "Penerima: 2", "Siaran #1 dibuat untuk 2 penerima",
+		"[ke 2001] Pengumuman Dinas Koperasi dan Usaha Mikro Kabupaten Tangerang",
+		"[ke 2001] Pelatihan pembukuan gratis minggu depan!",
+		"[ke 2003] Pengumuman", "Siaran #1 selesai", "Terkirim 2/2 · diblokir 0 · gagal 0")
+	if strings.Contains(out, "[ke 2002]") {
+		t.Fatal("an owner outside the kecamatan got the announcement")
+	}
+}
+
+func TestChatTrainingWaitlistPromotion(t *testing.T) {
+	script := `@9001 /pelatihanbaru
+keuangan
+Laporan Keuangan untuk UMKM
+Belajar menyusun laporan laba rugi sederhana.
+14 Jan 2027 09.00
+3 jam
+Aula Dinas Koperasi, Tigaraksa
+1
+lewati
+simpan
+@2001 /pelatihan 2
+daftar
+@2002 /pelatihan 2
+daftar
+ya
+@2001 /pelatihansaya
+batalkan 1
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Kamis, 14 Januari 2027 pukul 09.00 WIB", "https://t.me/umkmbot?start=pelatihan_2",
+		"Anda terdaftar di pelatihan Laporan Keuangan untuk UMKM", "PLT-2-0001",
+		"urutan ke-1", "sudah dibatalkan",
+		"[ke 2002] ⏳ Kabar baik! Ada kursi kosong di pelatihan Laporan Keuangan untuk UMKM", "Ambil kursi")
+}
+
+func TestChatLoanLinkAndStaffMove(t *testing.T) {
+	script := `/pinjaman
+updb 2026 42
+3603 1245 0790 0003
+@9001 /pinjamanstaf
+UPDB-2026-0042
+ubah tahap
+survei lapangan
+lewati
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "sudah terhubung dengan pengajuan UPDB-2026-0042", "✅ Pengajuan diterima",
+		"⏳ Verifikasi berkas", "dipindahkan dari Verifikasi berkas ke Survei lapangan",
+		"[ke 1001] 📢 Kabar pinjaman UPDB-2026-0042", "[ke 1001] Tahap sekarang: Survei lapangan")
+}
