@@ -94,6 +94,7 @@ func (b *bc) composeFlow() *flows.Flow {
 						flows.Btn("bc_btn_bykec", "kec"), flows.Btn("bc_btn_bysector", "sector"))
 				},
 				Help:   flows.T("bc_help_audience"),
+				Text:   true,
 				Handle: b.readAudience,
 			},
 			"kec": {
@@ -220,6 +221,17 @@ func checkURL(s string) (string, bool) {
 }
 
 func (b *bc) readAudience(c *flows.Ctx, in flows.Input) (string, error) {
+	if in.Choice == "" {
+		// "semua", "per kecamatan", "sektor kuliner" typed loosely.
+		switch t := field.Normalize(in.Text); {
+		case strings.Contains(t, "semua"), strings.Contains(t, "all"):
+			in.Choice = "all"
+		case strings.Contains(t, "kecamatan"), strings.Contains(t, "kec"):
+			in.Choice = "kec"
+		case strings.Contains(t, "sektor"), strings.Contains(t, "sector"):
+			in.Choice = "sector"
+		}
+	}
 	switch in.Choice {
 	case "all":
 		return b.choose(c, store.Audience{})
