@@ -29,7 +29,7 @@ func readPackages(t *testing.T, root string) map[string]*pkgInfo {
 		}
 		if d.IsDir() {
 			name := d.Name()
-			if p != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "tmpdeps") {
+			if p != root && (strings.HasPrefix(name, ".") || name == "testdata") {
 				return filepath.SkipDir
 			}
 			return nil
