@@ -1,5 +1,7 @@
-// Package memory implements store.SessionStore, store.UserStore and
-// store.StaffStore in process memory.
+// Package memory implements every store interface in process memory:
+// sessions, users, staff, registrations, trainings and loans on Store, the
+// outbox and campaigns on Store.Outbox(), and the rate and attempt
+// limiters (NewLimiter, NewAttempts).
 //
 // It is a real implementation, not a mock: it passes the same contract suite
 // (store/storetest) as the Redis and Postgres stores. Sessions are kept
@@ -45,6 +47,7 @@ type Store struct {
 	users    map[int64]store.User
 	staff    map[int64]string
 	regs     regState
+	outbox   outState
 	trains   trainState
 	loans    loanState
 	// claims counts Claim calls since the last sweep of expired entries.
@@ -61,6 +64,7 @@ func New(opts ...Option) *Store {
 		users:    make(map[int64]store.User),
 		staff:    make(map[int64]string),
 		regs:     regState{byKey: map[string]*regEntry{}, counters: map[int]int{}},
+		outbox:   outState{byKey: map[string]*store.OutboxItem{}, prefs: map[int64]userPrefs{}},
 		trains:   trainState{byImport: map[string]*trainEntry{}},
 	}
 	for _, o := range opts {

@@ -5,11 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/diskum-tangerang/umkmbot/store"
 )
@@ -48,30 +46,8 @@ type userPrefs struct {
 	blocked bool // blocked the bot (a 403)
 }
 
-// Like the registration state, the outbox state lives beside the Store,
-// keyed by a weak pointer and dropped when its Store is collected.
-var (
-	outStatesMu sync.Mutex
-	outStates   = map[weak.Pointer[Store]]*outState{}
-)
-
-// out returns s's outbox state, creating it on first use.
-func (s *Store) out() *outState {
-	wp := weak.Make(s)
-	outStatesMu.Lock()
-	defer outStatesMu.Unlock()
-	st := outStates[wp]
-	if st == nil {
-		st = &outState{byKey: map[string]*store.OutboxItem{}, prefs: map[int64]userPrefs{}}
-		outStates[wp] = st
-		runtime.AddCleanup(s, func(wp weak.Pointer[Store]) {
-			outStatesMu.Lock()
-			delete(outStates, wp)
-			outStatesMu.Unlock()
-		}, wp)
-	}
-	return st
-}
+// out returns s's outbox state.
+func (s *Store) out() *outState { return &s.outbox }
 
 // view returns a copy of it that shares nothing with the store; a
 // campaign's row carries its campaign's payload. s.mu must be held.

@@ -1,10 +1,14 @@
 // Package postgres keeps umkmbot's durable records in PostgreSQL through a
-// pgx pool: users and their language, staff, and (as features land) the
-// other aggregates, one file each. Its schema comes from the embedded
-// migrations/*.sql files, applied in order by Migrate.
+// pgx pool, one aggregate a file: users and their language, staff,
+// registrations, consents and the audit log, the outbox and campaigns,
+// trainings and bookings, loans with their history, payments and links. Its
+// schema comes from the embedded migrations/*.sql files, applied in order
+// by Migrate under an advisory lock.
 //
-// It implements store.UserStore, store.StaffStore and store.RegistrationStore
-// (registrations, consents, the audit log). cmd and tests import
+// It implements store.UserStore, StaffStore, RegistrationStore,
+// OutboxStore, CampaignStore, TrainingStore and LoanStore. A change that
+// tells someone something writes its outbox rows in the same transaction.
+// cmd and tests import
 // it; flows must not (they see the store interfaces only). Tests of other
 // packages get a fresh migrated database from store/postgres/pgtest.
 package postgres

@@ -9,8 +9,10 @@
 // store.DedupTTL). The scripts touch keys of one chat and one update id
 // together, so the store targets a single Redis server, not a cluster.
 //
-// It also opens clients (NewClient) for the other Redis users of the
-// project. cmd and tests import it; flows must not (they see store only).
+// It also holds the other state that several replicas share: the outbox's
+// rate limiter (Limiter: a global budget, one message a second per chat, a
+// pause after a 429) and the loan lookup lockout (Attempts), and opens
+// clients (NewClient). cmd and tests import it; flows must not (they see store only).
 // The package name clashes with go-redis, which it imports as goredis.
 package redis
 
