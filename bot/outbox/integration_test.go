@@ -224,7 +224,7 @@ func TestTwoSenders(t *testing.T) {
 		t.Errorf("rows sent by %v (%v); want both senders", workers, rows.Err())
 	}
 	at := callTimes(e.fake)
-	t.Logf("two senders: %d calls, steady rate %.1f/s, at most %d in one second, %d violations, %d duplicates, rows by worker %v",
+	t.Logf("two senders: %d calls, steady rate %.1f/s, at most %d in one second, %d violations, %d messages beyond one per chat (the reminders), rows by worker %v",
 		len(at), steadyRate(at), maxInWindow(at, time.Second), e.fake.Violations(), dups, workers)
 	if dups != 2*twice {
 		// The chats with reminders get 3 messages by design.
