@@ -303,6 +303,29 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	if links > 0 {
 		report.Kept["loans"] = links
 	}
+	// As in Postgres: places in trainings are given up (attended ones stay
+	// counted, without the account), unsent messages are dropped and the
+	// bodies of sent ones erased.
+	for _, b := range s.trains.bookings {
+		if b.UserID != userID {
+			continue
+		}
+		switch b.Status {
+		case store.BookingBooked, store.BookingWaitlisted, store.BookingOffered:
+			b.Status = store.BookingCancelled
+		}
+		b.UserID, b.UpdatedAt = 0, now
+	}
+	for _, it := range s.outbox.items {
+		if it.ChatID != userID || it.Status == store.OutboxSending {
+			continue
+		}
+		if it.Status == store.OutboxPending {
+			it.Status = store.OutboxCancelled
+		}
+		it.Payload = []byte("{}")
+	}
+	delete(s.outbox.prefs, userID)
 	st.appendAudit(store.AuditEntry{Actor: userID, Action: "delete", Object: userObject(userID),
 		Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d",
 			report.Registrations, report.Consents, links)}, now)

@@ -58,6 +58,7 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"Attendance", testAttendance},
 		{"Import", testImportTrainings},
 		{"Reminders", testReminders},
+		{"DeleteReleasesPlaces", testDeleteReleasesPlaces},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
