@@ -7,7 +7,8 @@ import (
 )
 
 // testDeleteReleasesPlaces: an owner's data deletion gives up their places
-// (the waitlist moves up) and drops the messages still queued for them.
+// and drops the messages still queued for them. (The freed seat is not
+// offered to the waitlist here: deletion has no notice to send with it.)
 func testDeleteReleasesPlaces(t *testing.T, newStores newTrainingStores) {
 	ss := newStores(t)
 	s, ob := ss.Trainings, ss.Outbox
