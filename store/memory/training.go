@@ -98,7 +98,7 @@ func (s *Store) CreateTraining(ctx context.Context, actor int64, t store.Trainin
 	if err := ctx.Err(); err != nil {
 		return store.Training{}, err
 	}
-	t, err := checkTraining(t)
+	t, err := store.CheckTraining(t)
 	if err != nil {
 		return store.Training{}, err
 	}
@@ -110,7 +110,7 @@ func (s *Store) CreateTraining(ctx context.Context, actor int64, t store.Trainin
 	}
 	e := st.add(t, actor, s.now().UTC().Round(0))
 	s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "create", Object: trainingObject(e.t.ID),
-		Detail: createdDetail(e.t)}, e.t.CreatedAt)
+		Detail: store.TrainingCreatedDetail(e.t)}, e.t.CreatedAt)
 	return e.t, nil
 }
 
@@ -141,7 +141,7 @@ func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Trainin
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	t, err := checkTraining(t)
+	t, err := store.CheckTraining(t)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Trainin
 	if e.t.Status == store.TrainingCancelled {
 		return fmt.Errorf("update training %d: %w", t.ID, store.ErrClosed)
 	}
-	fields := trainingChanges(e.t, t)
+	fields := store.TrainingChanges(e.t, t)
 	if len(fields) == 0 {
 		return nil
 	}
@@ -206,7 +206,7 @@ func (s *Store) CancelTraining(ctx context.Context, actor, id int64, notify stor
 		}
 		v := *b
 		v.Status, v.OfferDeadline, v.UpdatedAt, v.Position = store.BookingCancelled, time.Time{}, now, 0
-		it, ok, err := notice(notify, fmt.Sprintf("tcancel:%d:%d", id, b.ID), "training", v, t)
+		it, ok, err := store.BookingNotice(notify, fmt.Sprintf("tcancel:%d:%d", id, b.ID), "training", v, t)
 		if err != nil {
 			return 0, fmt.Errorf("cancel training %d: %w", id, err)
 		}
@@ -286,12 +286,12 @@ func (st *trainState) offers(e *trainEntry, now time.Time, hold time.Duration, n
 	taken, _ := e.counts()
 	wait := e.waitlist()
 	next := wait[:min(max(e.t.Capacity-taken, 0), len(wait))]
-	until := offerUntil(now, hold, e.t.StartAt).Truncate(time.Microsecond)
+	until := store.OfferUntil(now, hold, e.t.StartAt).Truncate(time.Microsecond)
 	var items []store.OutboxItem
 	for _, b := range next {
 		v := *b
 		v.Status, v.OfferDeadline, v.UpdatedAt, v.Position = store.BookingOffered, until, now, 0
-		it, ok, err := notice(notify, fmt.Sprintf("offer:%d", b.ID), "waitlist", v, e.t)
+		it, ok, err := store.BookingNotice(notify, fmt.Sprintf("offer:%d", b.ID), "waitlist", v, e.t)
 		if err != nil {
 			return offered{}, err
 		}
@@ -322,7 +322,7 @@ func (o offered) apply(out *outState, now time.Time) {
 // cancelPlace cancels b and its pending notices. s.mu must be held.
 func cancelPlace(out *outState, b *store.Booking, now time.Time) {
 	b.Status, b.OfferDeadline, b.UpdatedAt = store.BookingCancelled, time.Time{}, now
-	for _, key := range noticeKeys(b.ID) {
+	for _, key := range store.BookingNoticeKeys(b.ID) {
 		if it := out.byKey[key]; it != nil && it.Status == store.OutboxPending {
 			it.Status = store.OutboxCancelled
 		}

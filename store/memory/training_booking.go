@@ -46,7 +46,7 @@ func (s *Store) Book(ctx context.Context, trainingID, userID int64, now time.Tim
 	}
 	e.seq++
 	at := s.now().UTC().Round(0)
-	b := &store.Booking{ID: int64(len(st.bookings) + 1), Code: bookingCode(trainingID, e.seq), TrainingID: trainingID,
+	b := &store.Booking{ID: int64(len(st.bookings) + 1), Code: store.BookingCode(trainingID, e.seq), TrainingID: trainingID,
 		UserID: userID, Status: status, CreatedAt: at, UpdatedAt: at}
 	st.bookings = append(st.bookings, b)
 	e.bookings = append(e.bookings, b)

@@ -86,7 +86,7 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 		if t.ImportKey == "" {
 			return 0, 0, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
 		}
-		if checked[i], err = checkTraining(t); err != nil {
+		if checked[i], err = store.CheckTraining(t); err != nil {
 			return 0, 0, fmt.Errorf("import trainings: row %d: %w", i+1, err)
 		}
 	}
@@ -113,7 +113,7 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 		if !seen {
 			old = e.t
 		}
-		fields := trainingChanges(old, t)
+		fields := store.TrainingChanges(old, t)
 		if len(fields) == 0 {
 			continue
 		}
@@ -136,7 +136,7 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 			e = st.add(c.t, actor, now)
 			created++
 			s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "import", Object: trainingObject(e.t.ID),
-				Detail: "created " + createdDetail(e.t)}, now)
+				Detail: "created " + store.TrainingCreatedDetail(e.t)}, now)
 			continue
 		}
 		e.setDetails(c.t, now)
@@ -153,7 +153,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time, dayBefore, sa
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if err := checkTimesOfDay(dayBefore, sameDay); err != nil {
+	if err := store.CheckTimesOfDay(dayBefore, sameDay); err != nil {
 		return 0, fmt.Errorf("queue reminders: %w", err)
 	}
 	out := s.out()
@@ -164,7 +164,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time, dayBefore, sa
 		if e.t.Status != store.TrainingOpen || !now.Before(e.t.StartAt) {
 			continue
 		}
-		d1, d0 := reminderDue(now, e.t.StartAt, dayBefore, sameDay)
+		d1, d0 := store.ReminderDue(now, e.t.StartAt, dayBefore, sameDay)
 		for _, b := range e.bookings {
 			if b.Status != store.BookingBooked {
 				continue
@@ -181,7 +181,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time, dayBefore, sa
 				if err != nil {
 					return 0, fmt.Errorf("queue reminders: notice %s: %w", key, err)
 				}
-				if it, err = withKey(it, key, "reminder", b.UserID); err != nil {
+				if it, err = store.NoticeWithKey(it, key, "reminder", b.UserID); err != nil {
 					return 0, fmt.Errorf("queue reminders: %w", err)
 				}
 				items = append(items, it)

@@ -37,7 +37,7 @@ func trainingObject(id int64) string { return "training:" + strconv.FormatInt(id
 // insert and its audit entry (topic, capacity, start; no personal data)
 // are one transaction. An ImportKey already taken is ErrConflict.
 func (db *DB) CreateTraining(ctx context.Context, actor int64, t store.Training) (store.Training, error) {
-	t, err := checkTraining(t)
+	t, err := store.CheckTraining(t)
 	if err != nil {
 		return store.Training{}, err
 	}
@@ -58,7 +58,7 @@ func (db *DB) CreateTraining(ctx context.Context, actor int64, t store.Training)
 			return err
 		}
 		return audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "create", Object: trainingObject(saved.ID),
-			Detail: createdDetail(saved)})
+			Detail: store.TrainingCreatedDetail(saved)})
 	})
 	if err != nil {
 		return store.Training{}, fmt.Errorf("create training %q: %w", t.Title, err)
@@ -73,7 +73,7 @@ func (db *DB) CreateTraining(ctx context.Context, actor int64, t store.Training)
 // at the start), each told through notify (key "offer:<booking>"). A
 // change of date does not queue reminders again that were queued already.
 func (db *DB) UpdateTraining(ctx context.Context, actor int64, t store.Training, notify store.Notify) error {
-	t, err := checkTraining(t)
+	t, err := store.CheckTraining(t)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (db *DB) UpdateTraining(ctx context.Context, actor int64, t store.Training,
 		if old.Status == store.TrainingCancelled {
 			return store.ErrClosed
 		}
-		fields := trainingChanges(old, t)
+		fields := store.TrainingChanges(old, t)
 		if len(fields) == 0 {
 			return nil
 		}
@@ -151,7 +151,7 @@ func (db *DB) CancelTraining(ctx context.Context, actor, id int64, notify store.
 		}
 		var items []store.OutboxItem
 		for _, b := range list {
-			it, ok, err := notice(notify, fmt.Sprintf("tcancel:%d:%d", id, b.ID), "training", b, t)
+			it, ok, err := store.BookingNotice(notify, fmt.Sprintf("tcancel:%d:%d", id, b.ID), "training", b, t)
 			if err != nil {
 				return err
 			}

@@ -79,7 +79,7 @@ func (db *DB) Book(ctx context.Context, trainingID, userID int64, now time.Time)
 		}
 		rows, _ = tx.Query(ctx, `INSERT INTO bookings AS b (code, training_id, user_id, status)
 			VALUES ($1, $2, $3, $4) RETURNING `+bookingReturning,
-			bookingCode(trainingID, seq), trainingID, userID, status)
+			store.BookingCode(trainingID, seq), trainingID, userID, status)
 		if b, err = pgx.CollectExactlyOneRow(rows, scanBooking); err != nil {
 			if isUniqueViolation(err, "bookings_one_place") { // unreachable under the lock
 				return store.ErrConflict
@@ -279,7 +279,7 @@ func fill(ctx context.Context, tx pgx.Tx, t store.Training, now time.Time, hold 
 		)
 		UPDATE bookings b SET status = 'offered', offer_deadline = $3, updated_at = now()
 		FROM next WHERE b.id = next.id
-		RETURNING `+bookingReturning, t.ID, t.Capacity, offerUntil(now, hold, t.StartAt))
+		RETURNING `+bookingReturning, t.ID, t.Capacity, store.OfferUntil(now, hold, t.StartAt))
 	list, err := pgx.CollectRows(rows, scanBooking)
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func fill(ctx context.Context, tx pgx.Tx, t store.Training, now time.Time, hold 
 	})
 	var items []store.OutboxItem
 	for _, b := range list {
-		it, ok, err := notice(notify, fmt.Sprintf("offer:%d", b.ID), "waitlist", b, t)
+		it, ok, err := store.BookingNotice(notify, fmt.Sprintf("offer:%d", b.ID), "waitlist", b, t)
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +306,7 @@ func fill(ctx context.Context, tx pgx.Tx, t store.Training, now time.Time, hold 
 func dropNotices(ctx context.Context, tx pgx.Tx, list []store.Booking) error {
 	var keys []string
 	for _, b := range list {
-		keys = append(keys, noticeKeys(b.ID)...)
+		keys = append(keys, store.BookingNoticeKeys(b.ID)...)
 	}
 	if len(keys) == 0 {
 		return nil

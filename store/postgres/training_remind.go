@@ -40,7 +40,7 @@ const reminderInsert = `
 // Kind "reminder").
 func (db *DB) QueueReminders(ctx context.Context, now time.Time, dayBefore, sameDay time.Duration,
 	notify func(b store.Booking, t store.Training, kind string) (store.OutboxItem, error)) (int, error) {
-	if err := checkTimesOfDay(dayBefore, sameDay); err != nil {
+	if err := store.CheckTimesOfDay(dayBefore, sameDay); err != nil {
 		return 0, fmt.Errorf("queue reminders: %w", err)
 	}
 	rows, _ := db.pool.Query(ctx, `SELECT `+bookingReturning+`, `+trainingColumns+`,
@@ -70,7 +70,7 @@ func (db *DB) QueueReminders(ctx context.Context, now time.Time, dayBefore, same
 	due := map[int64][]dueReminder{} // by training
 	var order []int64
 	for _, c := range list {
-		d1, d0 := reminderDue(now, c.t.StartAt, dayBefore, sameDay)
+		d1, d0 := store.ReminderDue(now, c.t.StartAt, dayBefore, sameDay)
 		for _, r := range []struct {
 			kind string
 			due  bool
@@ -83,7 +83,7 @@ func (db *DB) QueueReminders(ctx context.Context, now time.Time, dayBefore, same
 			if err != nil {
 				return 0, fmt.Errorf("queue reminders: notice %s: %w", key, err)
 			}
-			if it, err = withKey(it, key, "reminder", c.b.UserID); err != nil {
+			if it, err = store.NoticeWithKey(it, key, "reminder", c.b.UserID); err != nil {
 				return 0, fmt.Errorf("queue reminders: %w", err)
 			}
 			if due[c.t.ID] == nil {

@@ -99,7 +99,7 @@ func (db *DB) ImportTrainings(ctx context.Context, actor int64, ts []store.Train
 		if t.ImportKey == "" {
 			return 0, 0, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
 		}
-		if checked[i], err = checkTraining(t); err != nil {
+		if checked[i], err = store.CheckTraining(t); err != nil {
 			return 0, 0, fmt.Errorf("import trainings: row %d: %w", i+1, err)
 		}
 	}
@@ -136,7 +136,7 @@ func importOne(ctx context.Context, tx pgx.Tx, actor int64, t store.Training) (i
 	saved, err := pgx.CollectExactlyOneRow(rows, scanTraining)
 	if err == nil {
 		return true, false, audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "import",
-			Object: trainingObject(saved.ID), Detail: "created " + createdDetail(saved)})
+			Object: trainingObject(saved.ID), Detail: "created " + store.TrainingCreatedDetail(saved)})
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return false, false, err
@@ -146,7 +146,7 @@ func importOne(ctx context.Context, tx pgx.Tx, actor int64, t store.Training) (i
 	if err != nil {
 		return false, false, err
 	}
-	fields := trainingChanges(old, t)
+	fields := store.TrainingChanges(old, t)
 	if len(fields) == 0 {
 		return false, false, nil
 	}

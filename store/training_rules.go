@@ -1,23 +1,31 @@
-package memory
+package store
+
+// The rules of trainings and bookings that every TrainingStore applies the
+// same way: validation, booking codes, notice keys, offer and reminder
+// timing.
 
 import (
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/diskum-tangerang/umkmbot/store"
 )
+
+// wib is Western Indonesia Time, the zone of reminder times (Asia/Jakarta
+// has had no daylight saving since 1964, so a fixed zone is exact and needs
+// no time zone database).
+var wib = time.FixedZone("WIB", 7*60*60)
 
 // topics are the training topics a training may have.
 var topics = map[string]bool{
-	store.TopicFinance: true, store.TopicMarketing: true, store.TopicLegal: true, store.TopicExport: true,
+	TopicFinance: true, TopicMarketing: true, TopicLegal: true, TopicExport: true,
 }
 
-// checkTraining validates t and fills its defaults: a zero EndAt or
-// Deadline becomes StartAt; times keep whole microseconds, as Postgres
-// does, so that both stores find the same changes.
-func checkTraining(t store.Training) (store.Training, error) {
+// CheckTraining validates t and fills its defaults: a zero EndAt or
+// Deadline becomes StartAt; times keep whole microseconds, as the database
+// does, so that comparing a stored training with the same input finds no
+// change.
+func CheckTraining(t Training) (Training, error) {
 	switch {
 	case !topics[t.Topic]:
 		return t, fmt.Errorf("training %q: unknown topic %q", t.Title, t.Topic)
@@ -43,9 +51,9 @@ func checkTraining(t store.Training) (store.Training, error) {
 	return t, nil
 }
 
-// trainingChanges names the details of old that t changes (the fields
+// TrainingChanges names the details of old that t changes (the fields
 // UpdateTraining and ImportTrainings write).
-func trainingChanges(old, t store.Training) []string {
+func TrainingChanges(old, t Training) []string {
 	var fields []string
 	add := func(changed bool, name string) {
 		if changed {
@@ -64,37 +72,36 @@ func trainingChanges(old, t store.Training) []string {
 	return fields
 }
 
-// createdDetail is the audit detail of a new training.
-func createdDetail(t store.Training) string {
+// TrainingCreatedDetail is the audit detail of a new training.
+func TrainingCreatedDetail(t Training) string {
 	return fmt.Sprintf("topic=%s capacity=%d start=%s", t.Topic, t.Capacity, t.StartAt.UTC().Format(time.RFC3339))
 }
 
-// bookingCode is the code shown to the owner: PLT-<training>-<sequence of
+// BookingCode is the code shown to the owner: PLT-<training>-<sequence of
 // the training, at least 4 digits>.
-func bookingCode(training int64, seq int) string {
+func BookingCode(training int64, seq int) string {
 	return fmt.Sprintf("PLT-%d-%04d", training, seq)
 }
 
-// noticeKeys are the keys of the notices a booking may have pending: its
+// BookingNoticeKeys are the keys of the notices a booking may have pending: its
 // reminders and its offer. They are cancelled when the booking is.
-func noticeKeys(booking int64) []string {
+func BookingNoticeKeys(booking int64) []string {
 	id := strconv.FormatInt(booking, 10)
-	return []string{"remind:" + id + ":" + store.ReminderDayBefore, "remind:" + id + ":" + store.ReminderSameDay,
+	return []string{"remind:" + id + ":" + ReminderDayBefore, "remind:" + id + ":" + ReminderSameDay,
 		"offer:" + id}
 }
 
-// offerUntil is the deadline of a seat offered at now: now+hold, but no
+// OfferUntil is the deadline of a seat offered at now: now+hold, but no
 // later than the training's start.
-func offerUntil(now time.Time, hold time.Duration, start time.Time) time.Time {
+func OfferUntil(now time.Time, hold time.Duration, start time.Time) time.Time {
 	if until := now.Add(hold); until.Before(start) {
 		return until
 	}
 	return start
 }
 
-// reminderDue says which reminders of a training starting at start are
-// due at now, with dayBefore and sameDay times of day in WIB (the rules of
-// store/postgres, which the contract suite holds both to):
+// ReminderDue says which reminders of a training starting at start are
+// due at now, with dayBefore and sameDay times of day in WIB:
 //   - d1 from dayBefore on the day before the start day, until that day
 //     ends: on the day itself a "tomorrow" message would be wrong, so a bot
 //     that was down through the whole window sends only d0;
@@ -102,7 +109,7 @@ func offerUntil(now time.Time, hold time.Duration, start time.Time) time.Time {
 //
 // both only before the start (a training starting before sameDay gets no
 // d0).
-func reminderDue(now, start time.Time, dayBefore, sameDay time.Duration) (d1, d0 bool) {
+func ReminderDue(now, start time.Time, dayBefore, sameDay time.Duration) (d1, d0 bool) {
 	if !now.Before(start) {
 		return false, false
 	}
@@ -113,8 +120,8 @@ func reminderDue(now, start time.Time, dayBefore, sameDay time.Duration) (d1, d0
 	return d1, d0
 }
 
-// checkTimesOfDay refuses reminder times outside one day.
-func checkTimesOfDay(dayBefore, sameDay time.Duration) error {
+// CheckTimesOfDay refuses reminder times outside one day.
+func CheckTimesOfDay(dayBefore, sameDay time.Duration) error {
 	for _, d := range []time.Duration{dayBefore, sameDay} {
 		if d < 0 || d >= 24*time.Hour {
 			return fmt.Errorf("reminder time of day %s out of range", d)
@@ -123,26 +130,26 @@ func checkTimesOfDay(dayBefore, sameDay time.Duration) error {
 	return nil
 }
 
-// notice builds the outbox item of one booking through notify, under the
+// BookingNotice builds the outbox item of one booking through notify, under the
 // store's key: the key is what makes a notice impossible to queue twice, so
 // the store sets it whatever notify gave. A ChatID of 0 becomes the owner
 // (a private chat's id is the user's), an empty Kind becomes kind. A nil
 // notify queues nothing (ok false).
-func notice(notify store.Notify, key, kind string, b store.Booking, t store.Training) (store.OutboxItem, bool, error) {
+func BookingNotice(notify Notify, key, kind string, b Booking, t Training) (OutboxItem, bool, error) {
 	if notify == nil {
-		return store.OutboxItem{}, false, nil
+		return OutboxItem{}, false, nil
 	}
 	it, err := notify(b, t)
 	if err != nil {
-		return store.OutboxItem{}, false, fmt.Errorf("notice %s: %w", key, err)
+		return OutboxItem{}, false, fmt.Errorf("notice %s: %w", key, err)
 	}
-	it, err = withKey(it, key, kind, b.UserID)
+	it, err = NoticeWithKey(it, key, kind, b.UserID)
 	return it, err == nil, err
 }
 
-// withKey stamps an item built by a caller's function with the store's key
+// NoticeWithKey stamps an item built by a caller's function with the store's key
 // and defaults.
-func withKey(it store.OutboxItem, key, kind string, user int64) (store.OutboxItem, error) {
+func NoticeWithKey(it OutboxItem, key, kind string, user int64) (OutboxItem, error) {
 	it.Key = key
 	if it.ChatID == 0 {
 		it.ChatID = user
@@ -151,7 +158,7 @@ func withKey(it store.OutboxItem, key, kind string, user int64) (store.OutboxIte
 		it.Kind = kind
 	}
 	if it.Payload == nil {
-		return store.OutboxItem{}, fmt.Errorf("notice %s: no payload", key)
+		return OutboxItem{}, fmt.Errorf("notice %s: no payload", key)
 	}
 	return it, nil
 }
