@@ -27,6 +27,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"text/template"
+	"text/template/parse"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -47,7 +49,8 @@ const defaultLang = "id"
 // concurrent use; build it once at startup.
 type Catalog struct {
 	localizers map[string]*i18n.Localizer
-	ids        map[string]map[string]bool
+	// ids holds each language's message templates (the "other" form) by ID.
+	ids map[string]map[string]string
 }
 
 // New builds the catalog from the embedded message files.
@@ -67,7 +70,7 @@ func newCatalog(fsys fs.FS) (*Catalog, error) {
 	}
 	c := &Catalog{
 		localizers: make(map[string]*i18n.Localizer, len(Languages)),
-		ids:        make(map[string]map[string]bool, len(Languages)),
+		ids:        make(map[string]map[string]string, len(Languages)),
 	}
 	for _, name := range names {
 		buf, err := fs.ReadFile(fsys, name)
@@ -83,10 +86,10 @@ func newCatalog(fsys fs.FS) (*Catalog, error) {
 			return nil, fmt.Errorf("locales: %s: language %q is not in Languages", name, lang)
 		}
 		if c.ids[lang] == nil {
-			c.ids[lang] = make(map[string]bool, len(mf.Messages))
+			c.ids[lang] = make(map[string]string, len(mf.Messages))
 		}
 		for _, m := range mf.Messages {
-			c.ids[lang][m.ID] = true
+			c.ids[lang][m.ID] = m.Other
 		}
 	}
 	if len(c.ids[defaultLang]) == 0 {
@@ -125,7 +128,61 @@ func (c *Catalog) Has(id string) bool {
 	if c == nil {
 		return false
 	}
-	return c.ids[defaultLang][id]
+	_, ok := c.ids[defaultLang][id]
+	return ok
+}
+
+// Fields lists the data fields (.Name) that the template of message id in
+// lang refers to at its top level, so that tests can check that a reply
+// carries all of them; ok is false when the message or its template is
+// missing or broken.
+func (c *Catalog) Fields(lang, id string) (fields []string, ok bool) {
+	if c == nil {
+		return nil, false
+	}
+	src, ok := c.ids[NormalizeLang(lang)][id]
+	if !ok {
+		return nil, false
+	}
+	tmpl, err := template.New(id).Parse(src)
+	if err != nil {
+		return nil, false
+	}
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+		case *parse.WithNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					walk(c)
+				}
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			fields = append(fields, n.Ident[0])
+		}
+	}
+	walk(tmpl.Tree.Root)
+	return fields, true
 }
 
 // IDs lists, sorted, the message IDs that lang has its own text for.

@@ -2,15 +2,10 @@ package loan_test
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"text/template"
-	"text/template/parse"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
 	ft "github.com/diskum-tangerang/umkmbot/flows/flowstest"
@@ -159,125 +154,6 @@ func (f *fixture) outbox(t *testing.T) []store.OutboxItem {
 // plain renders replies in Indonesian.
 func (f *fixture) plain(rs []flows.Reply) string { return f.Plain(rs) }
 
-// templates are the locale templates by language and message ID.
-var templates = func() map[string]map[string]*template.Template {
-	out := map[string]map[string]*template.Template{}
-	for _, lang := range []string{"id", "en"} {
-		var msgs map[string]struct{ Other string }
-		if _, err := toml.DecodeFile("../../locales/active."+lang+".toml", &msgs); err != nil {
-			panic(err)
-		}
-		out[lang] = map[string]*template.Template{}
-		for id, m := range msgs {
-			out[lang][id] = template.Must(template.New(id).Parse(m.Other))
-		}
-	}
-	return out
-}()
-
-// leakedID is a message ID in rendered text.
-var leakedID = regexp.MustCompile(`\b(loan|reg|field|data|btn|err|menu|cmd)_[a-z0-9_]+\b`)
-
-// checkRendered renders replies in Indonesian and English, labels
-// included, and fails on a message ID missing from the catalog, a
-// template field missing from the data, "<no value>", printf noise, a raw
-// message ID, or callback data too long for Telegram.
-func checkRendered(t *testing.T, h *ft.Harness, rs []flows.Reply) {
-	t.Helper()
-	for _, r := range rs {
-		texts := []flows.Text{r.Text}
-		for _, row := range r.Buttons {
-			for _, b := range row {
-				texts = append(texts, b.Label)
-				if len(b.Data) > 64 {
-					t.Errorf("%s: callback data %q is %d bytes", r.ID, b.Data, len(b.Data))
-				}
-			}
-		}
-		for _, lang := range []string{"id", "en"} {
-			for _, txt := range texts {
-				checkText(t, h, lang, txt)
-			}
-		}
-	}
-}
-
-// checkText checks one text in one language.
-func checkText(t *testing.T, h *ft.Harness, lang string, txt flows.Text) {
-	t.Helper()
-	checkData(t, lang, txt)
-	out := h.Catalog.Plain(lang, txt)
-	if strings.TrimSpace(out) == "" || strings.Contains(out, "<no value>") || strings.Contains(out, "%!") ||
-		leakedID.MatchString(out) {
-		t.Errorf("%s %s renders badly: %q", lang, txt.ID, out)
-	}
-}
-
-// checkData fails unless every field the template of txt (and of the
-// Texts nested in its data) refers to is in its data.
-func checkData(t *testing.T, lang string, txt flows.Text) {
-	t.Helper()
-	if txt.ID == "" {
-		return
-	}
-	tmpl := templates[lang][txt.ID]
-	if tmpl == nil {
-		t.Errorf("%s: message %s does not exist", lang, txt.ID)
-		return
-	}
-	for _, name := range fieldNames(tmpl.Tree.Root) {
-		if _, ok := txt.Data[name]; !ok {
-			t.Errorf("%s: message %s uses .%s, which its data lacks (%v)", lang, txt.ID, name, txt.Data)
-		}
-	}
-	for _, v := range txt.Data {
-		switch x := v.(type) {
-		case flows.Text:
-			checkData(t, lang, x)
-		case []flows.Text:
-			for _, y := range x {
-				checkData(t, lang, y)
-			}
-		}
-	}
-}
-
-// fieldNames lists the top-level fields (.Name) a template refers to.
-func fieldNames(n parse.Node) []string {
-	var out []string
-	var walk func(parse.Node)
-	walk = func(n parse.Node) {
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.FieldNode:
-			out = append(out, n.Ident[0])
-		}
-	}
-	walk(n)
-	return out
-}
-
 // contains fails unless text holds every part.
 func contains(t *testing.T, text string, parts ...string) {
 	t.Helper()
@@ -296,4 +172,17 @@ func lacks(t *testing.T, text string, parts ...string) {
 			t.Errorf("unexpected %q in:\n%s", p, text)
 		}
 	}
+}
+
+// checkRendered renders replies in both languages and fails on anything a
+// user should not see (flowstest.Harness.CheckRendered).
+func checkRendered(t *testing.T, h *ft.Harness, rs []flows.Reply) {
+	t.Helper()
+	h.CheckRendered(t, rs)
+}
+
+// checkText checks one text in one language.
+func checkText(t *testing.T, h *ft.Harness, lang string, txt flows.Text) {
+	t.Helper()
+	h.CheckText(t, lang, txt)
 }
