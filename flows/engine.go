@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -129,6 +131,9 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 	if err := e.safeStep(c); err != nil {
 		log.Error("update failed", "flow", s.Flow, "state", s.State, "err", err)
 		e.abort(claim, log)
+		if unreachable(err) {
+			return []Reply{{Text: T("err_unavailable"), Lang: before}}
+		}
 		return []Reply{{Text: T("err_internal"), Lang: before}}
 	}
 	s.UpdatedAt = c.Now
@@ -138,6 +143,13 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 		return []Reply{{Text: T("err_unavailable"), Lang: before}}
 	}
 	return c.replies
+}
+
+// unreachable tells a store or network that did not answer (the user is
+// told the service is briefly unavailable) from a fault of the bot.
+func unreachable(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 func (e *Engine) claim(ctx context.Context, u Update) (*store.Claim, error) {

@@ -3,10 +3,13 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/looplab/fsm"
@@ -358,4 +361,23 @@ func TestStepMaxLen(t *testing.T) {
 	ft.Want(t, h.Send(owner, long), "raw:q:age")
 	ft.Want(t, h.Send(owner, long), "err_too_long")
 	ft.Want(t, h.Send(owner, strings.Repeat("b", flows.MaxMessageLen+1)), "err_too_long")
+}
+
+// downUsers is a user store whose database does not answer.
+type downUsers struct{ store.UserStore }
+
+func (downUsers) SetLanguage(context.Context, int64, string) error {
+	return fmt.Errorf("set language: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
+}
+
+func TestDatabaseDownSaysUnavailable(t *testing.T) {
+	lang := menu.NewLang(downUsers{}, []string{"id", "en"})
+	lang.Name, lang.Commands = "lang2", []string{"bahasa2"}
+	h3 := ft.New(t, ft.Options{}, lang)
+	h3.Send(owner, "/bahasa2")
+	ft.Want(t, h3.Send(owner, "English"), "err_unavailable")
+	if s := h3.Session(owner); s.Flow != "lang2" || s.Lang != "id" {
+		t.Fatalf("session changed by a failed update: %+v", s)
+	}
+	ft.Want(t, h3.Send(owner, "boom"), "err_choose_button")
 }
