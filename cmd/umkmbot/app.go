@@ -125,7 +125,7 @@ func (a *app) flows() []*flows.Flow {
 	}
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
 	list = append(list, broadcast.New(a.camps, broadcast.Options{Rate: a.cfg.Rate,
-		QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo})...)
+		QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo, Trainings: a.trains})...)
 	return list
 }
 

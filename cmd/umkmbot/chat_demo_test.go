@@ -125,3 +125,26 @@ ya
 		"⏳ Verifikasi berkas", "dipindahkan dari Verifikasi berkas ke Survei lapangan",
 		"[ke 1001] 📢 Kabar pinjaman UPDB-2026-0042", "[ke 1001] Tahap sekarang: Survei lapangan")
 }
+
+func TestChatBroadcastToTrainingParticipants(t *testing.T) {
+	script := `@2001 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+@9001 /siaran
+Ruang pelatihan pindah ke lantai 2.
+tanpa tombol
+peserta pelatihan
+1
+kirim
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "PLT-1-0001", "PLT-1-0002", "Peserta pelatihan", "#1 Pembukuan Sederhana",
+		"Penerima: 2 (peserta pelatihan #1)", "[ke 2001] Pengumuman", "[ke 2003] Pengumuman", "Terkirim 2/2")
+	if strings.Contains(out, "[ke 2002]") {
+		t.Fatal("an owner not booked on the training got the announcement")
+	}
+}

@@ -59,6 +59,9 @@ type Options struct {
 	QuietFrom, QuietTo TimeOfDay
 	// Loc is the time zone of the quiet hours (default WIB, UTC+7).
 	Loc *time.Location
+	// Trainings, when set, lets staff send to the participants of a
+	// training.
+	Trainings store.TrainingStore
 }
 
 func (o Options) withDefaults() Options {
@@ -163,6 +166,8 @@ func audienceText(a store.Audience) flows.Text {
 		return flows.T("bc_aud_kec", "Name", name)
 	case a.Sector != "":
 		return flows.T("bc_aud_sector", "Sector", sectorText(a.Sector))
+	case a.Training != 0:
+		return flows.T("bc_aud_training", "ID", a.Training)
 	}
 	return flows.T("bc_aud_all")
 }

@@ -24,6 +24,7 @@ const (
 	kAud    = "aud" // set once an audience with recipients is chosen
 	kKec    = "akec"
 	kSector = "asec"
+	kTrain  = "atrain"
 	kCount  = "n" // recipients when the audience was chosen
 	kPage   = "page"
 )
@@ -57,7 +58,8 @@ func (b *bc) composeFlow() *flows.Flow {
 			{Name: "labelled", Src: []string{"label"}, Dst: "url"},
 			{Name: "bykec", Src: []string{"audience"}, Dst: "kec"},
 			{Name: "bysector", Src: []string{"audience"}, Dst: "sector"},
-			{Name: "chosen", Src: []string{"audience", "kec", "sector"}, Dst: "confirm"},
+			{Name: "bytraining", Src: []string{"audience"}, Dst: "training"},
+			{Name: "chosen", Src: []string{"audience", "kec", "sector", "training"}, Dst: "confirm"},
 			{Name: "edit", Src: []string{"confirm"}, Dst: "text"},
 		},
 		Steps: map[string]*flows.Step{
@@ -90,8 +92,12 @@ func (b *bc) composeFlow() *flows.Flow {
 			},
 			"audience": {
 				Prompt: func(*flows.Ctx) flows.Reply {
-					return flows.Say("bc_ask_audience").WithButtons(flows.Btn("bc_btn_all", "all"),
+					r := flows.Say("bc_ask_audience").WithButtons(flows.Btn("bc_btn_all", "all"),
 						flows.Btn("bc_btn_bykec", "kec"), flows.Btn("bc_btn_bysector", "sector"))
+					if b.opt.Trainings != nil {
+						r = r.WithButtons(flows.Btn("bc_btn_bytraining", "train"))
+					}
+					return r
 				},
 				Help:   flows.T("bc_help_audience"),
 				Text:   true,
@@ -108,6 +114,12 @@ func (b *bc) composeFlow() *flows.Flow {
 				Help:   flows.T("bc_help_sector"),
 				Text:   true,
 				Handle: b.readSector,
+			},
+			"training": {
+				Prompt: b.trainingPrompt,
+				Help:   flows.T("bc_help_training"),
+				Text:   true,
+				Handle: b.readTraining,
 			},
 			"confirm": {
 				Prompt: b.confirmPrompt,
@@ -230,6 +242,8 @@ func (b *bc) readAudience(c *flows.Ctx, in flows.Input) (string, error) {
 			in.Choice = "kec"
 		case strings.Contains(t, "sektor"), strings.Contains(t, "sector"):
 			in.Choice = "sector"
+		case strings.Contains(t, "pelatihan"), strings.Contains(t, "peserta"), strings.Contains(t, "training"):
+			in.Choice = "train"
 		}
 	}
 	switch in.Choice {
@@ -240,6 +254,10 @@ func (b *bc) readAudience(c *flows.Ctx, in flows.Input) (string, error) {
 		return "bykec", nil
 	case "sector":
 		return "bysector", nil
+	case "train":
+		if b.opt.Trainings != nil {
+			return "bytraining", nil
+		}
 	}
 	return flows.Stay, flows.Invalid("err_choose_button")
 }
@@ -347,6 +365,7 @@ func (b *bc) choose(c *flows.Ctx, a store.Audience) (string, error) {
 	c.Set(kAud, "1")
 	c.Set(kKec, a.Kecamatan)
 	c.Set(kSector, a.Sector)
+	c.Set(kTrain, strconv.FormatInt(a.Training, 10))
 	b.preview(c, n)
 	return "chosen", nil
 }
@@ -358,10 +377,40 @@ func (b *bc) preview(c *flows.Ctx, n int) {
 	c.Reply(ownerReply(c))
 }
 
-// storedAudience is the audience chosen in this flow. Audience.Training is
-// not offered: trainings do not exist yet.
+// storedAudience is the audience chosen in this flow.
 func storedAudience(c *flows.Ctx) store.Audience {
-	return store.Audience{Kecamatan: c.Get(kKec), Sector: c.Get(kSector)}
+	id, _ := strconv.ParseInt(c.Get(kTrain), 10, 64)
+	return store.Audience{Kecamatan: c.Get(kKec), Sector: c.Get(kSector), Training: id}
+}
+
+// trainingPrompt lists the coming trainings to pick the participants of;
+// one held earlier can be typed by its number.
+func (b *bc) trainingPrompt(c *flows.Ctx) flows.Reply {
+	list, _, err := b.opt.Trainings.Upcoming(c, c.Now, "", 0, 10)
+	r := flows.Say("bc_ask_training", "None", err != nil || len(list) == 0)
+	for _, t := range list {
+		r = r.WithButtons(flows.Button{Label: flows.Raw("#" + strconv.FormatInt(t.ID, 10) + " " + t.Title),
+			Data: strconv.FormatInt(t.ID, 10)})
+	}
+	return r
+}
+
+// readTraining takes a training by its button or its typed number.
+func (b *bc) readTraining(c *flows.Ctx, in flows.Input) (string, error) {
+	raw := in.Choice
+	if raw == "" {
+		raw = strings.TrimPrefix(strings.TrimSpace(in.Text), "#")
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return flows.Stay, flows.Invalid("bc_training_unknown")
+	}
+	if _, err := b.opt.Trainings.Training(c, id); errors.Is(err, store.ErrNotFound) {
+		return flows.Stay, flows.Invalid("bc_training_unknown")
+	} else if err != nil {
+		return flows.Stay, err
+	}
+	return b.choose(c, store.Audience{Training: id})
 }
 
 // ownerReply is the announcement as every owner gets it: the body under
