@@ -68,7 +68,6 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 25-second campaign with two crashes")
 	}
-	t.Parallel()
 	const owners = 2000
 	e := newEnv(t)
 	e.seedOwners(t, owners)

@@ -117,7 +117,11 @@ type Sender struct {
 	// for each campaign whose rows this sender finished meanwhile, and
 	// once more when Run returns; by then a campaign with nothing left to
 	// send is marked done. It should return quickly.
-	OnProgress    func(campaignID int64)
+	OnProgress func(campaignID int64)
+	// Defer, when set, may hold a claimed item back: it returns when the
+	// item may go out (quiet hours for broadcasts); a time after now puts
+	// the item back until then.
+	Defer         func(it store.OutboxItem, now time.Time) time.Time
 	ProgressEvery time.Duration
 
 	running atomic.Bool

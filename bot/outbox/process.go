@@ -40,6 +40,15 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 		})
 		return
 	}
+	if s.Defer != nil {
+		now := c.now()
+		if at := s.Defer(it, now); at.After(now) {
+			s.record(ctx, c, it, "defer", func(ctx context.Context) error {
+				return c.store.Retry(ctx, it.ID, at, "quiet hours")
+			})
+			return
+		}
+	}
 	for {
 		if !s.leaseLeft(c, it) {
 			return

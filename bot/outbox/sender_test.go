@@ -296,3 +296,44 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferHoldsAnnouncements: an item the Defer hook holds back (quiet
+// hours) is not sent and waits, pending, until the time it gives; others go.
+func TestDeferHoldsAnnouncements(t *testing.T) {
+	st := memory.New()
+	ob := st.Outbox()
+	if _, _, err := st.CreateRegistration(t.Context(), "reg-1", store.Registration{UserID: 700,
+		NIK: "3603000000000700", BusinessName: "Usaha", Kecamatan: "360312", Sector: "kuliner"}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := ob.CreateCampaign(t.Context(), store.Campaign{CreatedBy: 1, Payload: payload(t, "Siaran")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ob.Enqueue(t.Context(), store.OutboxItem{Key: "remind:1", ChatID: 701, Kind: "reminder",
+		Payload: payload(t, "Pengingat")}); err != nil {
+		t.Fatal(err)
+	}
+	morning := time.Now().Add(8 * time.Hour)
+	tr := &recorder{fn: func(int64, flows.Reply) (int, error) { return 1, nil }}
+	s := &outbox.Sender{Store: ob, Campaigns: ob, Limiter: memory.NewLimiter(100), Transport: tr, Worker: "w",
+		Log: testLog(t), Defer: func(it store.OutboxItem, now time.Time) time.Time {
+			if it.CampaignID != 0 {
+				return morning
+			}
+			return now
+		}}
+	if _, err := s.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := ob.CampaignStats(t.Context(), c.ID); st.Sent != 0 || st.Pending != 1 {
+		t.Fatalf("announcement during quiet hours: %+v, want it pending", st)
+	}
+	it, err := ob.OutboxItem(t.Context(), "bc:1:700")
+	if err != nil || it.Status != store.OutboxPending || !it.NotBefore.Equal(morning.Round(0)) && it.NotBefore.Before(morning.Add(-time.Second)) {
+		t.Fatalf("held item: %+v %v, want pending until %s", it, err, morning)
+	}
+	if r, _ := ob.OutboxItem(t.Context(), "remind:1"); r.Status != store.OutboxSent {
+		t.Fatalf("reminder: %s, want sent (quiet hours are for announcements only)", r.Status)
+	}
+}

@@ -124,9 +124,14 @@ func (a *app) flows() []*flows.Flow {
 		loan.NewStaff(a.loans, a.attempts, a.regs, loanOpt),
 	}
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
-	list = append(list, broadcast.New(a.camps, broadcast.Options{Rate: a.cfg.Rate,
-		QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo, Trainings: a.trains})...)
+	list = append(list, broadcast.New(a.camps, a.broadcastOptions())...)
 	return list
+}
+
+// broadcastOptions are the announcement settings from the configuration.
+func (a *app) broadcastOptions() broadcast.Options {
+	return broadcast.Options{Rate: a.cfg.Rate, QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo,
+		Trainings: a.trains}
 }
 
 func (a *app) isStaff(ctx context.Context, id int64) (bool, error) {

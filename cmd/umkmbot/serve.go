@@ -14,6 +14,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
+	"github.com/diskum-tangerang/umkmbot/store"
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
@@ -56,6 +57,13 @@ func (a *app) sender(tr outbox.Transport, worker string) *outbox.Sender {
 	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: tr,
 		Worker: worker, Log: a.log, ProgressEvery: 3 * time.Second}
 	s.OnProgress = func(id int64) { a.progress(tr, id) }
+	quiet := a.broadcastOptions()
+	s.Defer = func(it store.OutboxItem, now time.Time) time.Time {
+		if it.CampaignID == 0 {
+			return now // reminders and notices are not announcements
+		}
+		return quiet.StartAt(now)
+	}
 	return s
 }
 

@@ -2,6 +2,12 @@ package broadcast
 
 import "time"
 
+// StartAt is when a broadcast may go out at now: now, or the end of the
+// quiet hours when now falls inside them. The sender asks it for every
+// announcement, so that a campaign resumed at night, or still running when
+// the quiet hours begin, waits for the morning too.
+func (o Options) StartAt(now time.Time) time.Time { return o.withDefaults().startAt(now) }
+
 // startAt is when a campaign created at now may start sending: now, or the
 // end of the quiet hours when now falls inside them.
 func (o Options) startAt(now time.Time) time.Time {
