@@ -86,6 +86,10 @@ type Audience struct {
 type Campaign struct {
 	ID        int64
 	CreatedBy int64
+	// Key, when set, makes CreateCampaign idempotent: a second call with the
+	// same key (a retried "Kirim") returns the first campaign and queues
+	// nothing more.
+	Key string
 	// Payload is the encoded message every recipient gets.
 	Payload  []byte
 	Audience Audience

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"crypto/rand"
 	"errors"
 	"net/url"
 	"strconv"
@@ -25,7 +26,8 @@ const (
 	kKec    = "akec"
 	kSector = "asec"
 	kTrain  = "atrain"
-	kCount  = "n" // recipients when the audience was chosen
+	kRun    = "run" // this composition's key: a retried Kirim finds its campaign
+	kCount  = "n"   // recipients when the audience was chosen
 	kPage   = "page"
 )
 
@@ -372,6 +374,10 @@ func (b *bc) choose(c *flows.Ctx, a store.Audience) (string, error) {
 
 // preview sends the staff exactly the message owners will get.
 func (b *bc) preview(c *flows.Ctx, n int) {
+	if c.Get(kRun) == "" {
+		// Saved with the preview, before Kirim can be tapped.
+		c.Set(kRun, rand.Text())
+	}
 	c.Set(kCount, strconv.Itoa(n))
 	c.Say("bc_preview_intro")
 	c.Reply(ownerReply(c))
@@ -463,7 +469,7 @@ func (b *bc) send(c *flows.Ctx) (string, error) {
 	a := storedAudience(c)
 	start := b.opt.startAt(c.Now)
 	camp, n, err := b.camps.CreateCampaign(c, store.Campaign{
-		CreatedBy: c.UserID(), Payload: payload, Audience: a, Status: store.CampaignRunning,
+		Key: "siaran:" + c.Get(kRun), CreatedBy: c.UserID(), Payload: payload, Audience: a, Status: store.CampaignRunning,
 		StartAt: start, CreatedAt: c.Now, ProgressChat: c.ChatID(),
 	})
 	if err != nil {

@@ -75,6 +75,21 @@ func (o *Outbox) CreateCampaign(ctx context.Context, c store.Campaign) (store.Ca
 	reg, st := o.s.reg(), o.s.out()
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
+	if c.Key != "" {
+		for _, old := range st.campaigns {
+			if old.Key == c.Key {
+				first := *old
+				first.Payload = slices.Clone(old.Payload)
+				total := 0
+				for _, it := range st.items {
+					if it.CampaignID == old.ID {
+						total++
+					}
+				}
+				return first, total, nil
+			}
+		}
+	}
 	now := o.s.now().UTC().Round(0)
 	c.ID, c.CreatedAt, c.Payload = int64(len(st.campaigns)+1), now, slices.Clone(c.Payload)
 	if c.StartAt.IsZero() {

@@ -57,15 +57,21 @@ func (db *DB) CreateCampaign(ctx context.Context, c store.Campaign) (store.Campa
 		return store.Campaign{}, 0, fmt.Errorf("create campaign: status %q: %w", c.Status, store.ErrConflict)
 	}
 	var n int
+	var existing int64
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			INSERT INTO campaigns (created_by, payload, kecamatan, sector, training_id, status, start_at,
-				progress_chat, progress_message)
-			VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()), $8, $9)
+				progress_chat, progress_message, idempotency_key)
+			VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()), $8, $9, nullif($10, ''))
+			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING id, start_at, created_at`,
 			c.CreatedBy, c.Payload, c.Audience.Kecamatan, c.Audience.Sector, c.Audience.Training, c.Status,
-			nullTime(c.StartAt), c.ProgressChat, c.ProgressMessage,
+			nullTime(c.StartAt), c.ProgressChat, c.ProgressMessage, c.Key,
 		).Scan(&c.ID, &c.StartAt, &c.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Created before with this key: hand that one back.
+			return tx.QueryRow(ctx, `SELECT id FROM campaigns WHERE idempotency_key = $1`, c.Key).Scan(&existing)
+		}
 		if err != nil {
 			return err
 		}
@@ -91,6 +97,15 @@ func (db *DB) CreateCampaign(ctx context.Context, c store.Campaign) (store.Campa
 	})
 	if err != nil {
 		return store.Campaign{}, 0, fmt.Errorf("create campaign of %d: %w", c.CreatedBy, err)
+	}
+	if existing != 0 {
+		first, err := db.Campaign(ctx, existing)
+		if err != nil {
+			return store.Campaign{}, 0, err
+		}
+		st, err := db.CampaignStats(ctx, existing)
+		first.Key = c.Key
+		return first, st.Total, err
 	}
 	return c, n, nil
 }

@@ -34,6 +34,7 @@ func RunCampaignStore(t *testing.T, newStores func(t *testing.T) OutboxStores) {
 		{"Subscriptions", testSubscriptions},
 		{"ProgressMessage", testProgressMessage},
 		{"TrainingAudience", testTrainingAudience},
+		{"Key", testCampaignKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -360,4 +361,28 @@ func testTrainingAudience(t *testing.T, newStores newOutboxStores) {
 	c := mustCampaign(t, st.Campaigns, store.Audience{Training: tr.ID}, 3)
 	_, err = st.Outbox.OutboxItem(bg(t), bcKey(c.ID, 1003))
 	wantErr(t, "row of the waitlisted owner", err, store.ErrNotFound)
+}
+
+// testCampaignKey: a retried creation with the same key returns the first
+// campaign and queues nothing more.
+func testCampaignKey(t *testing.T, newStores newOutboxStores) {
+	ss := newStores(t)
+	obOwners(t, ss.Registrations, 4101, 4102, 4103)
+	c := store.Campaign{Key: "siaran:abc", CreatedBy: 9001, Payload: obPayload}
+	first, n1, err := ss.Campaigns.CreateCampaign(bg(t), c)
+	if err != nil || n1 != 3 {
+		t.Fatalf("first creation: %d rows, %v", n1, err)
+	}
+	again, n2, err := ss.Campaigns.CreateCampaign(bg(t), c)
+	if err != nil || again.ID != first.ID || n2 != 3 {
+		t.Fatalf("retried creation: campaign %d (first %d), %d rows, %v", again.ID, first.ID, n2, err)
+	}
+	list, err := ss.Campaigns.Campaigns(bg(t), 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("campaigns after a retry: %d, %v; want 1", len(list), err)
+	}
+	other, _, err := ss.Campaigns.CreateCampaign(bg(t), store.Campaign{CreatedBy: 9001, Payload: c.Payload})
+	if err != nil || other.ID == first.ID {
+		t.Fatalf("a campaign without a key: %d, %v", other.ID, err)
+	}
 }
