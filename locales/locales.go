@@ -148,6 +148,26 @@ func (c *Catalog) Fields(lang, id string) (fields []string, ok bool) {
 	if err != nil {
 		return nil, false
 	}
+	return fieldNames(tmpl.Tree.Root), true
+}
+
+// IDs lists, sorted, the message IDs that lang has its own text for.
+func (c *Catalog) IDs(lang string) []string {
+	if c == nil {
+		return nil
+	}
+	set := c.ids[NormalizeLang(lang)]
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// fieldNames lists the top-level field names (.Name) a template refers to.
+func fieldNames(n parse.Node) []string {
+	var out []string
 	var walk func(parse.Node)
 	walk = func(n parse.Node) {
 		switch n := n.(type) {
@@ -165,8 +185,12 @@ func (c *Catalog) Fields(lang, id string) (fields []string, ok bool) {
 			walk(n.ElseList)
 		case *parse.RangeNode:
 			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
 		case *parse.WithNode:
 			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
 		case *parse.PipeNode:
 			if n != nil {
 				for _, c := range n.Cmds {
@@ -178,23 +202,9 @@ func (c *Catalog) Fields(lang, id string) (fields []string, ok bool) {
 				walk(a)
 			}
 		case *parse.FieldNode:
-			fields = append(fields, n.Ident[0])
+			out = append(out, n.Ident[0])
 		}
 	}
-	walk(tmpl.Tree.Root)
-	return fields, true
-}
-
-// IDs lists, sorted, the message IDs that lang has its own text for.
-func (c *Catalog) IDs(lang string) []string {
-	if c == nil {
-		return nil
-	}
-	set := c.ids[NormalizeLang(lang)]
-	ids := make([]string, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+	walk(n)
+	return out
 }

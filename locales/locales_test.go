@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"text/template"
-	"text/template/parse"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -150,50 +149,6 @@ func TestTemplates(t *testing.T) {
 			}
 		}
 	}
-}
-
-// fieldNames lists the top-level field names (.Name) a template refers to.
-func fieldNames(n parse.Node) []string {
-	var out []string
-	var walk func(parse.Node)
-	walk = func(n parse.Node) {
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.FieldNode:
-			out = append(out, n.Ident[0])
-		}
-	}
-	walk(n)
-	return out
 }
 
 // TestRenderEveryMessage renders every message in every language with
