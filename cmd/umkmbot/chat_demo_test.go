@@ -148,3 +148,24 @@ kirim
 		t.Fatal("an owner not booked on the training got the announcement")
 	}
 }
+
+func TestChatNoticeInOwnersLanguage(t *testing.T) {
+	script := `@2003 /bahasa
+English
+@2001 /pelatihan 1
+daftar
+@2002 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+yes
+@2001 /pelatihansaya
+batalkan 1
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Language set to English", "sudah dibatalkan", "[ke 2003] ⏳ Good news!")
+}

@@ -52,9 +52,26 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	return err
 }
 
+// inUserLang renders each proactive message that has no language of its
+// own (reminders, seat offers, loan notices: built inside store
+// transactions, where the owner's language cannot be read) in the
+// recipient's language, looked up when it is sent. Announcements keep the
+// language staff wrote them in.
+type inUserLang struct {
+	a    *app
+	next outbox.Transport
+}
+
+func (t inUserLang) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error) {
+	if r.Lang == "" {
+		r.Lang = t.a.langOf(ctx, chatID)
+	}
+	return t.next.Send(ctx, chatID, r)
+}
+
 // sender builds the outbox sender that delivers through tr.
 func (a *app) sender(tr outbox.Transport, worker string) *outbox.Sender {
-	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: tr,
+	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: inUserLang{a, tr},
 		Worker: worker, Log: a.log, ProgressEvery: 3 * time.Second}
 	s.OnProgress = func(id int64) { a.progress(tr, id) }
 	quiet := a.broadcastOptions()
