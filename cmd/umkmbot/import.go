@@ -84,7 +84,8 @@ func importLoans(ctx context.Context, db *postgres.DB, file string, sio stdio) e
 	}
 	defer f.Close()
 	// The notices are built inside the store's transaction, where the
-	// owners' languages cannot be read: an import tells them in Indonesian.
+	// owners' languages cannot be read: they carry none, and the sender
+	// renders each in its owner's language when it goes out.
 	sum, err := loan.ImportCSV(ctx, f, db, 0, time.Now(), loan.NewNotify(nil))
 	if err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
