@@ -12,14 +12,6 @@ import (
 
 var _ store.LoanStore = (*Store)(nil)
 
-// loanStages are the stage codes a loan may have (domain.md §5.3); which
-// moves between them are allowed is the loan flow's business.
-var loanStages = []string{"DIAJUKAN", "VERIFIKASI", "PERLU_LENGKAPI", "SURVEI", "RAPAT_KOMITE", "DISETUJUI",
-	"DITOLAK", "AKAD", "DICAIRKAN", "BERJALAN", "MENUNGGAK", "LUNAS", "DIBATALKAN"}
-
-// loanDisbursed is the stage whose arrival stamps DisbursedAt.
-const loanDisbursed = "DICAIRKAN"
-
 // findLoansLimit is how many loans FindLoans returns when asked for none.
 const findLoansLimit = 20
 
@@ -66,7 +58,7 @@ func (s *Store) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (stor
 	if err := ctx.Err(); err != nil {
 		return store.Loan{}, false, err
 	}
-	l, err := checkLoan(l)
+	l, err := store.CheckLoan(l)
 	if err != nil {
 		return store.Loan{}, false, err
 	}
@@ -75,7 +67,7 @@ func (s *Store) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (stor
 	st := &s.loans
 	now := s.now().UTC().Round(0)
 	if e := st.byNumber[l.Number]; e != nil {
-		changed := loanChanges(e.l, l)
+		changed := store.LoanChanges(e.l, l)
 		if len(changed) == 0 {
 			return e.l, false, nil
 		}
@@ -85,7 +77,7 @@ func (s *Store) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (stor
 		}
 		l.ID, l.Stage, l.Note, l.CreatedAt, l.UpdatedAt, l.DisbursedAt = e.l.ID, e.l.Stage, e.l.Note, e.l.CreatedAt, now, disbursed
 		e.l = l
-		s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.update", Object: loanObject(l.Number),
+		s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.update", Object: store.LoanObject(l.Number),
 			Detail: "changed=" + strings.Join(changed, ",")}, now)
 		return l, false, nil
 	}
@@ -97,7 +89,7 @@ func (s *Store) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (stor
 	e := &loanEntry{l: l, history: []store.LoanEvent{{LoanID: l.ID, To: l.Stage, Note: l.Note, Actor: actor, At: now}}}
 	st.loans = append(st.loans, e)
 	st.byNumber[l.Number] = e
-	s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.create", Object: loanObject(l.Number),
+	s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.create", Object: store.LoanObject(l.Number),
 		Detail: "stage=" + l.Stage}, now)
 	return l, true, nil
 }
@@ -152,51 +144,3 @@ func (s *Store) FindLoans(ctx context.Context, query string, limit int) ([]store
 	}
 	return list, nil
 }
-
-// checkLoan validates l for UpsertLoan and fills in the defaults: stage
-// DIAJUKAN, times to the microsecond (as Postgres keeps them).
-func checkLoan(l store.Loan) (store.Loan, error) {
-	bad := func(what string) (store.Loan, error) {
-		return store.Loan{}, fmt.Errorf("upsert loan %q: %s", l.Number, what)
-	}
-	if l.Stage == "" {
-		l.Stage = loanStages[0]
-	}
-	switch {
-	case strings.TrimSpace(l.Number) == "":
-		return bad("no number")
-	case l.Requested < 0 || l.Approved < 0 || l.TenorMonths < 0 || l.RateBP < 0 || l.GraceMonths < 0:
-		return bad("negative terms")
-	case !slices.Contains([]string{"", "flat", "declining", "annuity"}, l.Method):
-		return bad(fmt.Sprintf("unknown method %q", l.Method))
-	case !slices.Contains(loanStages, l.Stage):
-		return bad(fmt.Sprintf("unknown stage %q", l.Stage))
-	}
-	l.DisbursedAt = l.DisbursedAt.Truncate(time.Microsecond).Round(0)
-	return l, nil
-}
-
-// loanChanges names the terms UpsertLoan would change in old (never the
-// values: the NIK must not reach the audit log).
-func loanChanges(old, l store.Loan) []string {
-	var out []string
-	add := func(name string, differs bool) {
-		if differs {
-			out = append(out, name)
-		}
-	}
-	add("nik", old.NIK != l.NIK)
-	add("applicant_name", old.ApplicantName != l.ApplicantName)
-	add("business_name", old.BusinessName != l.BusinessName)
-	add("requested", old.Requested != l.Requested)
-	add("approved", old.Approved != l.Approved)
-	add("tenor_months", old.TenorMonths != l.TenorMonths)
-	add("rate_bp", old.RateBP != l.RateBP)
-	add("method", old.Method != l.Method)
-	add("grace_months", old.GraceMonths != l.GraceMonths)
-	add("disbursed_at", !l.DisbursedAt.IsZero() && !l.DisbursedAt.Equal(old.DisbursedAt))
-	return out
-}
-
-// loanObject names a loan in the audit log.
-func loanObject(number string) string { return "loan:" + number }

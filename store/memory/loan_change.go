@@ -29,7 +29,7 @@ func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, no
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !slices.Contains(loanStages, to) {
+	if !slices.Contains(store.LoanStages, to) {
 		return fmt.Errorf("move loan %d to %q: unknown stage", loanID, to)
 	}
 	out := s.out()
@@ -51,7 +51,7 @@ func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, no
 	at = at.Truncate(time.Microsecond).Round(0)
 	l := e.l
 	l.Stage, l.Note, l.UpdatedAt = to, note, now
-	if to == loanDisbursed && l.DisbursedAt.IsZero() {
+	if to == store.LoanDisbursed && l.DisbursedAt.IsZero() {
 		l.DisbursedAt = at
 	}
 	eventID := st.events + 1
@@ -64,7 +64,7 @@ func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, no
 	st.events = eventID
 	e.l = l
 	e.history = append(e.history, store.LoanEvent{LoanID: loanID, From: from, To: to, Note: note, Actor: actor, At: at})
-	s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.stage", Object: loanObject(l.Number),
+	s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.stage", Object: store.LoanObject(l.Number),
 		Detail: from + "->" + to}, now)
 	out.addNew(items, now)
 	return nil
@@ -118,7 +118,7 @@ func (s *Store) RecordPayment(ctx context.Context, p store.Payment, notify store
 		st.byRef[p.Ref] = p.ID
 	}
 	e.payments = append(e.payments, p.ID)
-	s.regs.appendAudit(store.AuditEntry{Actor: p.Actor, Action: "loan.payment", Object: loanObject(e.l.Number),
+	s.regs.appendAudit(store.AuditEntry{Actor: p.Actor, Action: "loan.payment", Object: store.LoanObject(e.l.Number),
 		Detail: fmt.Sprintf("payment=%d ref=%s", p.ID, p.Ref)}, now)
 	out.addNew(items, now)
 	return true, nil

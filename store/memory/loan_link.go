@@ -30,7 +30,7 @@ func (s *Store) Link(ctx context.Context, userID int64, number, nik string) (sto
 	}
 	now := s.now().UTC().Round(0)
 	st.byUser[userID] = append(st.byUser[userID], loanLink{loan: e.l.ID, at: now})
-	s.regs.appendAudit(store.AuditEntry{Actor: userID, Action: "loan.link", Object: loanObject(e.l.Number)}, now)
+	s.regs.appendAudit(store.AuditEntry{Actor: userID, Action: "loan.link", Object: store.LoanObject(e.l.Number)}, now)
 	return e.l, nil
 }
 
@@ -64,7 +64,7 @@ func (s *Store) Unlink(ctx context.Context, userID, loanID int64) error {
 	}
 	st.byUser[userID] = slices.Delete(links, i, i+1)
 	s.regs.appendAudit(store.AuditEntry{Actor: userID, Action: "loan.unlink",
-		Object: loanObject(st.loan(loanID).l.Number)}, s.now().UTC().Round(0))
+		Object: store.LoanObject(st.loan(loanID).l.Number)}, s.now().UTC().Round(0))
 	return nil
 }
 

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -21,14 +19,6 @@ const loanColumns = `l.id, l.number, l.nik, l.applicant_name, l.business_name, l
 	l.tenor_months, l.rate_bp, l.method, l.grace_months, l.disbursed_at, l.stage, l.note,
 	l.created_at, l.updated_at`
 
-// loanStages are the stage codes the loans table accepts (domain.md §5.3);
-// which moves between them are allowed is the loan flow's business.
-var loanStages = []string{"DIAJUKAN", "VERIFIKASI", "PERLU_LENGKAPI", "SURVEI", "RAPAT_KOMITE", "DISETUJUI",
-	"DITOLAK", "AKAD", "DICAIRKAN", "BERJALAN", "MENUNGGAK", "LUNAS", "DIBATALKAN"}
-
-// loanDisbursed is the stage whose arrival stamps disbursed_at.
-const loanDisbursed = "DICAIRKAN"
-
 // findLoansLimit is how many loans FindLoans returns when asked for none.
 const findLoansLimit = 20
 
@@ -40,7 +30,7 @@ const findLoansLimit = 20
 // differs nothing is written, so an import run twice changes nothing. Each
 // write is audited by actor with the names of the fields it changed.
 func (db *DB) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (store.Loan, bool, error) {
-	l, err := checkLoan(l)
+	l, err := store.CheckLoan(l)
 	if err != nil {
 		return store.Loan{}, false, err
 	}
@@ -64,7 +54,7 @@ func (db *DB) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (store.
 				return err
 			}
 			return audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "loan.create",
-				Object: loanObject(saved.Number), Detail: "stage=" + saved.Stage})
+				Object: store.LoanObject(saved.Number), Detail: "stage=" + saved.Stage})
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
@@ -74,7 +64,7 @@ func (db *DB) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (store.
 		if err != nil {
 			return err
 		}
-		changed := loanChanges(old, l)
+		changed := store.LoanChanges(old, l)
 		if len(changed) == 0 {
 			saved = old
 			return nil
@@ -91,7 +81,7 @@ func (db *DB) UpsertLoan(ctx context.Context, actor int64, l store.Loan) (store.
 			return err
 		}
 		return audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "loan.update",
-			Object: loanObject(saved.Number), Detail: "changed=" + strings.Join(changed, ",")})
+			Object: store.LoanObject(saved.Number), Detail: "changed=" + strings.Join(changed, ",")})
 	})
 	if err != nil {
 		return store.Loan{}, false, fmt.Errorf("upsert loan %s: %w", l.Number, err)
@@ -141,54 +131,6 @@ func (db *DB) FindLoans(ctx context.Context, query string, limit int) ([]store.L
 // loanLikeEscaper makes a search text match itself in ILIKE (whose escape
 // character is the backslash).
 var loanLikeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// checkLoan validates l for UpsertLoan and fills in the defaults: stage
-// DIAJUKAN, times to the microsecond Postgres keeps.
-func checkLoan(l store.Loan) (store.Loan, error) {
-	bad := func(what string) (store.Loan, error) {
-		return store.Loan{}, fmt.Errorf("upsert loan %q: %s", l.Number, what)
-	}
-	if l.Stage == "" {
-		l.Stage = loanStages[0]
-	}
-	switch {
-	case strings.TrimSpace(l.Number) == "":
-		return bad("no number")
-	case l.Requested < 0 || l.Approved < 0 || l.TenorMonths < 0 || l.RateBP < 0 || l.GraceMonths < 0:
-		return bad("negative terms")
-	case !slices.Contains([]string{"", "flat", "declining", "annuity"}, l.Method):
-		return bad(fmt.Sprintf("unknown method %q", l.Method))
-	case !slices.Contains(loanStages, l.Stage):
-		return bad(fmt.Sprintf("unknown stage %q", l.Stage))
-	}
-	l.DisbursedAt = l.DisbursedAt.Truncate(time.Microsecond)
-	return l, nil
-}
-
-// loanChanges names the terms UpsertLoan would change in old (never the
-// values: the NIK must not reach the audit log).
-func loanChanges(old, l store.Loan) []string {
-	var out []string
-	add := func(name string, differs bool) {
-		if differs {
-			out = append(out, name)
-		}
-	}
-	add("nik", old.NIK != l.NIK)
-	add("applicant_name", old.ApplicantName != l.ApplicantName)
-	add("business_name", old.BusinessName != l.BusinessName)
-	add("requested", old.Requested != l.Requested)
-	add("approved", old.Approved != l.Approved)
-	add("tenor_months", old.TenorMonths != l.TenorMonths)
-	add("rate_bp", old.RateBP != l.RateBP)
-	add("method", old.Method != l.Method)
-	add("grace_months", old.GraceMonths != l.GraceMonths)
-	add("disbursed_at", !l.DisbursedAt.IsZero() && !l.DisbursedAt.Equal(old.DisbursedAt))
-	return out
-}
-
-// loanObject names a loan in the audit log.
-func loanObject(number string) string { return "loan:" + number }
 
 // scanLoan reads a row selected with loanColumns.
 func scanLoan(row pgx.CollectableRow) (store.Loan, error) {

@@ -32,7 +32,7 @@ func (db *DB) Link(ctx context.Context, userID int64, number, nik string) (store
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		return audit(ctx, tx, store.AuditEntry{Actor: userID, Action: "loan.link", Object: loanObject(l.Number)})
+		return audit(ctx, tx, store.AuditEntry{Actor: userID, Action: "loan.link", Object: store.LoanObject(l.Number)})
 	})
 	if err != nil {
 		return store.Loan{}, fmt.Errorf("link user %d to a loan: %w", userID, err)
@@ -65,7 +65,7 @@ func (db *DB) Unlink(ctx context.Context, userID, loanID int64) error {
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, store.AuditEntry{Actor: userID, Action: "loan.unlink", Object: loanObject(number)})
+		return audit(ctx, tx, store.AuditEntry{Actor: userID, Action: "loan.unlink", Object: store.LoanObject(number)})
 	})
 	if err != nil {
 		return fmt.Errorf("unlink user %d from loan %d: %w", userID, loanID, err)

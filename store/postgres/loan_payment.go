@@ -48,7 +48,7 @@ func (db *DB) RecordPayment(ctx context.Context, p store.Payment, notify store.L
 		}
 		created = true
 		if err := audit(ctx, tx, store.AuditEntry{Actor: p.Actor, Action: "loan.payment",
-			Object: loanObject(l.Number), Detail: fmt.Sprintf("payment=%d ref=%s", id, p.Ref)}); err != nil {
+			Object: store.LoanObject(l.Number), Detail: fmt.Sprintf("payment=%d ref=%s", id, p.Ref)}); err != nil {
 			return err
 		}
 		return queueLoanNotices(ctx, tx, l, loanPaymentEvent, notify, func(user int64) string {

@@ -32,13 +32,13 @@ const loanNoticeKind = "loan"
 // transaction and must not use the store.
 func (db *DB) MoveStage(ctx context.Context, actor, loanID int64, from, to, note string, at time.Time,
 	notify store.LoanNotify) error {
-	if !slices.Contains(loanStages, to) {
+	if !slices.Contains(store.LoanStages, to) {
 		return fmt.Errorf("move loan %d to %q: unknown stage", loanID, to)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `
 			UPDATE loans l SET stage = $3, note = $4, updated_at = now(),
-				disbursed_at = CASE WHEN $3 = '`+loanDisbursed+`'
+				disbursed_at = CASE WHEN $3 = '`+store.LoanDisbursed+`'
 					THEN coalesce(l.disbursed_at, coalesce($5, now())) ELSE l.disbursed_at END
 			WHERE l.id = $1 AND l.stage = $2
 			RETURNING `+loanColumns, loanID, from, to, note, nullTime(at))
@@ -64,7 +64,7 @@ func (db *DB) MoveStage(ctx context.Context, actor, loanID int64, from, to, note
 			return err
 		}
 		if err := audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "loan.stage",
-			Object: loanObject(l.Number), Detail: from + "->" + to}); err != nil {
+			Object: store.LoanObject(l.Number), Detail: from + "->" + to}); err != nil {
 			return err
 		}
 		return queueLoanNotices(ctx, tx, l, to, notify, func(user int64) string {
