@@ -120,3 +120,53 @@ type RegistrationStore interface {
 func BusinessKey(name string) string {
 	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
 }
+
+// ChangedFields names, by column, the editable fields that differ. Birth
+// dates compare by day, times by instant.
+func ChangedFields(old, r Registration) []string {
+	fields := []struct {
+		name string
+		same bool
+	}{
+		{"owner_name", old.OwnerName == r.OwnerName},
+		{"nik", old.NIK == r.NIK},
+		{"birth_date", SameDay(old.BirthDate, r.BirthDate)},
+		{"female", old.Female == r.Female},
+		{"phone", old.Phone == r.Phone},
+		{"business_name", old.BusinessName == r.BusinessName},
+		{"sector", old.Sector == r.Sector},
+		{"products", old.Products == r.Products},
+		{"kecamatan", old.Kecamatan == r.Kecamatan},
+		{"desa", old.Desa == r.Desa},
+		{"address", old.Address == r.Address},
+		{"year_started", old.YearStarted == r.YearStarted},
+		{"workers", old.Workers == r.Workers},
+		{"capital", old.Capital == r.Capital},
+		{"turnover", old.Turnover == r.Turnover},
+		{"turnover_monthly", old.TurnoverMonthly == r.TurnoverMonthly},
+		{"class", old.Class == r.Class},
+		{"class_basis", old.ClassBasis == r.ClassBasis},
+		{"nib", old.NIB == r.NIB},
+		{"halal", old.Halal == r.Halal},
+		{"consent_version", old.ConsentVersion == r.ConsentVersion},
+		{"consent_at", old.ConsentAt.Equal(r.ConsentAt)},
+	}
+	var names []string
+	for _, f := range fields {
+		if !f.same {
+			names = append(names, f.name)
+		}
+	}
+	return names
+}
+
+// SameDay says whether a and b fall on the same calendar day, each in its
+// own location, or are both unknown.
+func SameDay(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return a.IsZero() == b.IsZero()
+	}
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}

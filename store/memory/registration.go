@@ -165,7 +165,7 @@ func (s *Store) UpdateRegistration(ctx context.Context, actor int64, r store.Reg
 		return fmt.Errorf("update registration %s by user %d: business already registered as %s: %w",
 			r.Number, actor, other.r.Number, store.ErrConflict)
 	}
-	fields := changedFields(e.r, r)
+	fields := store.ChangedFields(e.r, r)
 	if len(fields) == 0 {
 		return nil
 	}
@@ -175,56 +175,6 @@ func (s *Store) UpdateRegistration(ctx context.Context, actor int64, r store.Reg
 	st.appendAudit(store.AuditEntry{Actor: actor, Action: "edit", Object: "registration:" + r.Number,
 		Detail: "fields: " + strings.Join(fields, ", ")}, now)
 	return nil
-}
-
-// changedFields names, by column, the editable fields that differ. Birth
-// dates compare by day, times by instant.
-func changedFields(old, r store.Registration) []string {
-	fields := []struct {
-		name string
-		same bool
-	}{
-		{"owner_name", old.OwnerName == r.OwnerName},
-		{"nik", old.NIK == r.NIK},
-		{"birth_date", sameDay(old.BirthDate, r.BirthDate)},
-		{"female", old.Female == r.Female},
-		{"phone", old.Phone == r.Phone},
-		{"business_name", old.BusinessName == r.BusinessName},
-		{"sector", old.Sector == r.Sector},
-		{"products", old.Products == r.Products},
-		{"kecamatan", old.Kecamatan == r.Kecamatan},
-		{"desa", old.Desa == r.Desa},
-		{"address", old.Address == r.Address},
-		{"year_started", old.YearStarted == r.YearStarted},
-		{"workers", old.Workers == r.Workers},
-		{"capital", old.Capital == r.Capital},
-		{"turnover", old.Turnover == r.Turnover},
-		{"turnover_monthly", old.TurnoverMonthly == r.TurnoverMonthly},
-		{"class", old.Class == r.Class},
-		{"class_basis", old.ClassBasis == r.ClassBasis},
-		{"nib", old.NIB == r.NIB},
-		{"halal", old.Halal == r.Halal},
-		{"consent_version", old.ConsentVersion == r.ConsentVersion},
-		{"consent_at", old.ConsentAt.Equal(r.ConsentAt)},
-	}
-	var names []string
-	for _, f := range fields {
-		if !f.same {
-			names = append(names, f.name)
-		}
-	}
-	return names
-}
-
-// sameDay says whether a and b fall on the same calendar day, each in its
-// own location, or are both unknown.
-func sameDay(a, b time.Time) bool {
-	if a.IsZero() || b.IsZero() {
-		return a.IsZero() == b.IsZero()
-	}
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd
 }
 
 // RecordConsent implements store.RegistrationStore. c.At is kept when set

@@ -166,7 +166,7 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor int64, r store.Regis
 		if err != nil {
 			return err
 		}
-		fields := changedFields(old, r)
+		fields := store.ChangedFields(old, r)
 		if len(fields) == 0 {
 			return nil
 		}
@@ -200,45 +200,6 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor int64, r store.Regis
 		return fmt.Errorf("update registration %s by user %d: %w", r.Number, actor, err)
 	}
 	return nil
-}
-
-// changedFields names, by column, the editable fields that differ between
-// old and r. Birth dates compare by day, times by instant.
-func changedFields(old, r store.Registration) []string {
-	fields := []struct {
-		name string
-		same bool
-	}{
-		{"owner_name", old.OwnerName == r.OwnerName},
-		{"nik", old.NIK == r.NIK},
-		{"birth_date", sameDay(old.BirthDate, r.BirthDate)},
-		{"female", old.Female == r.Female},
-		{"phone", old.Phone == r.Phone},
-		{"business_name", old.BusinessName == r.BusinessName},
-		{"sector", old.Sector == r.Sector},
-		{"products", old.Products == r.Products},
-		{"kecamatan", old.Kecamatan == r.Kecamatan},
-		{"desa", old.Desa == r.Desa},
-		{"address", old.Address == r.Address},
-		{"year_started", old.YearStarted == r.YearStarted},
-		{"workers", old.Workers == r.Workers},
-		{"capital", old.Capital == r.Capital},
-		{"turnover", old.Turnover == r.Turnover},
-		{"turnover_monthly", old.TurnoverMonthly == r.TurnoverMonthly},
-		{"class", old.Class == r.Class},
-		{"class_basis", old.ClassBasis == r.ClassBasis},
-		{"nib", old.NIB == r.NIB},
-		{"halal", old.Halal == r.Halal},
-		{"consent_version", old.ConsentVersion == r.ConsentVersion},
-		{"consent_at", old.ConsentAt.Equal(r.ConsentAt)},
-	}
-	var names []string
-	for _, f := range fields {
-		if !f.same {
-			names = append(names, f.name)
-		}
-	}
-	return names
 }
 
 // registrationWhere returns the one registration matching cond, or
@@ -285,17 +246,6 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return t
-}
-
-// sameDay says whether a and b fall on the same calendar day, each in its
-// own location, or are both unknown.
-func sameDay(a, b time.Time) bool {
-	if a.IsZero() || b.IsZero() {
-		return a.IsZero() == b.IsZero()
-	}
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd
 }
 
 // isUniqueViolation says whether err is a unique violation of the named
