@@ -1,15 +1,28 @@
 // Package bot is the Telegram transport of umkmbot and the only package that
-// imports go-telegram/bot (as tg). It long-polls the Bot API, turns each
-// models.Update into a flows.Update, runs it through the conversation engine
-// one chat at a time (different chats in parallel), and renders every
-// flows.Reply into one Bot API call. It also exports Send for the outbox.
-// cmd/umkmbot wires it; flows and store never import it.
+// imports go-telegram/bot (as tg). It runs the intake, turns each update into
+// a flows.Update for the conversation engine, and renders every flows.Reply
+// into Bot API calls; it also exports Send for the outbox. cmd/umkmbot wires
+// it; flows and store never import it.
 //
-// Delivery: the library's update channel is unbuffered, so the poller asks
-// for the next batch only after every update of the current one has entered
-// the per-chat serializer. On shutdown polling stops, the serializer drains
-// with detached contexts, and updates that were fetched but not handed over
-// are not confirmed to Telegram, which delivers them again after a restart.
+// The intake (intake.go, sched.go, work.go) keeps three promises:
+//
+//   - Nothing is confirmed to Telegram before it is recorded: the bot polls
+//     getUpdates itself, decodes each update on its own (one that does not
+//     decode becomes a dead letter, and its sender is told the message could
+//     not be read), records the batch in the ingest (store.IngestStore) and
+//     only then asks for the next offset.
+//   - Nothing is acknowledged before its replies are on record: a worker
+//     hands the update to the engine, whose commit keeps the replies owed
+//     with the session; it sends them (429: waits retry_after; 5xx and
+//     network errors: backs off and retries; 400 and 403: gives up, logged
+//     and counted), settles them, and then acknowledges the record. At start
+//     the replies still owed go out first, then the updates recorded but not
+//     acknowledged, in order per chat.
+//   - One chat at a time, chats in parallel: updates wait in a per-chat queue
+//     and a pool of workers takes ready chats, so a chat waiting on Postgres
+//     or Telegram holds up only itself. A chat that floods the bot beyond
+//     FloodBurst updates at FloodRate per second is told once to slow down,
+//     and its excess is dropped and counted.
 package bot
 
 import (
@@ -28,12 +41,8 @@ import (
 	tgm "github.com/go-telegram/bot/models"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/store"
 )
-
-// Handler is the conversation engine (flows.Engine satisfies it).
-type Handler interface {
-	Handle(ctx context.Context, u flows.Update) []flows.Reply
-}
 
 // Renderer renders localised text (locales.Catalog satisfies it).
 type Renderer interface {
@@ -54,23 +63,32 @@ type Config struct {
 	Token string
 	// APIURL is the Bot API base URL (default "https://api.telegram.org").
 	APIURL string
-	// Workers is the number of serializer shards: chats that can be handled
-	// at the same time (default 16).
+	// Ingest is the durable record of updates; Run needs it.
+	Ingest store.IngestStore
+	// Workers is how many chats are handled at the same time (default 64).
 	Workers int
-	// QueueSize bounds each shard's queue (default 64); a full queue holds
-	// polling back.
-	QueueSize int
-	Log       *slog.Logger
+	// MaxInFlight bounds the updates read from the ingest and not yet
+	// handled (default 1024); past it reading waits.
+	MaxInFlight int
+	// FloodBurst and FloodRate bound what one chat may send: a burst of
+	// FloodBurst updates, then FloodRate a second (defaults 20 and 1).
+	FloodBurst int
+	FloodRate  float64
+	Log        *slog.Logger
 	// PollTimeout is the long-poll timeout (default 30 s).
 	PollTimeout time.Duration
 	// HTTPTimeout bounds every HTTP call, the long poll included; it is
 	// raised to PollTimeout+15 s when not above PollTimeout (default).
 	HTTPTimeout time.Duration
-	// HandleTimeout bounds the handling of one update (default 30 s).
+	// HandleTimeout bounds the engine's handling of one update (default
+	// 30 s); at shutdown, work in progress gets as long to finish.
 	HandleTimeout time.Duration
-	// MaxRetryWait is the longest retry_after a reply waits for before its
-	// single retry (default 30 s); a longer one drops the reply.
-	MaxRetryWait time.Duration
+	// DeliverTimeout is how long a reply is retried (429, 5xx, network)
+	// before it is given up as lost (default 10 min).
+	DeliverTimeout time.Duration
+	// RetryFor is how long an update that failed because a store did not
+	// answer is tried again before the user gets the apology (default 1 min).
+	RetryFor time.Duration
 	// Commands holds the command menu per language code. DefaultLang's list
 	// is set for every language (no language_code), the others for their
 	// own language_code.
@@ -81,33 +99,48 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	c.APIURL = strings.TrimRight(cmp.Or(c.APIURL, "https://api.telegram.org"), "/")
-	c.Workers = cmp.Or(max(c.Workers, 0), 16)
-	c.QueueSize = cmp.Or(max(c.QueueSize, 0), 64)
+	c.Workers = cmp.Or(max(c.Workers, 0), 64)
+	c.MaxInFlight = cmp.Or(max(c.MaxInFlight, 0), 1024)
+	c.FloodBurst = cmp.Or(max(c.FloodBurst, 0), 20)
+	c.FloodRate = cmp.Or(max(c.FloodRate, 0), 1)
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
 	c.PollTimeout = cmp.Or(c.PollTimeout, 30*time.Second)
 	if c.PollTimeout < 2*time.Second {
-		c.PollTimeout = 2 * time.Second // the library sends timeout = PollTimeout-1s
+		c.PollTimeout = 2 * time.Second
 	}
 	if c.HTTPTimeout <= c.PollTimeout {
 		c.HTTPTimeout = c.PollTimeout + 15*time.Second
 	}
 	c.HandleTimeout = cmp.Or(c.HandleTimeout, 30*time.Second)
-	c.MaxRetryWait = cmp.Or(c.MaxRetryWait, 30*time.Second)
+	c.DeliverTimeout = cmp.Or(c.DeliverTimeout, 10*time.Minute)
+	c.RetryFor = cmp.Or(c.RetryFor, time.Minute)
 	c.DefaultLang = cmp.Or(c.DefaultLang, "id")
 	return c
 }
 
-// Bot is the Telegram adapter. Run polls; Send may be used with or without
-// Run, from any goroutine.
+// Handler is the conversation engine (flows.Engine satisfies it).
+type Handler interface {
+	// Process handles one update; its replies are on record as owed.
+	Process(ctx context.Context, u flows.Update) flows.Outcome
+	// Delivered settles an outcome's replies once sent (or lost).
+	Delivered(ctx context.Context, out flows.Outcome, lost bool) error
+	// OwedChats and Flush find the replies still owed at start.
+	OwedChats(ctx context.Context) ([]int64, error)
+	Flush(ctx context.Context, chatID int64) (flows.Outcome, error)
+}
+
+// Bot is the Telegram adapter. Run takes updates in; Send may be used with
+// or without Run, from any goroutine.
 type Bot struct {
 	cfg     Config
 	log     *slog.Logger
 	api     *tg.Bot
+	http    tg.HttpClient
 	h       Handler
 	r       Renderer
-	ser     *serializer
+	stats   Stats
 	running atomic.Bool
 }
 
@@ -121,17 +154,11 @@ func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 		return nil, errors.New("bot: nil renderer")
 	}
 	cfg = cfg.withDefaults()
-	b := &Bot{cfg: cfg, log: cfg.Log, h: h, r: r}
+	b := &Bot{cfg: cfg, log: cfg.Log, h: h, r: r, http: newHTTPClient(cfg)}
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
-		tg.WithHTTPClient(cfg.PollTimeout, newHTTPClient(cfg)),
-		tg.WithNotAsyncHandlers(),
-		tg.WithWorkers(1),
-		tg.WithUpdatesChannelCap(0),
-		tg.WithAllowedUpdates(tg.AllowedUpdates{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery}),
-		tg.WithMiddlewares(b.serialize, b.recover),
-		tg.WithDefaultHandler(b.handle),
+		tg.WithHTTPClient(cfg.PollTimeout, b.http),
 		tg.WithErrorsHandler(b.libError),
 	)
 	if err != nil {
@@ -139,29 +166,6 @@ func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 	}
 	b.api = api
 	return b, nil
-}
-
-// Run deletes any webhook, sets the command menus, and long-polls until ctx
-// is cancelled. It then stops polling, finishes every update already taken
-// in, and returns nil. It fails only if the webhook cannot be deleted.
-func (b *Bot) Run(ctx context.Context) error {
-	if b.h == nil {
-		return errors.New("bot: Run without a handler")
-	}
-	if !b.running.CompareAndSwap(false, true) {
-		return errors.New("bot: Run called twice")
-	}
-	// Polling gets 409 Conflict forever while a webhook is set.
-	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-		return fmt.Errorf("bot: delete webhook: %w", err)
-	}
-	b.setCommands(ctx)
-	b.ser = newSerializer(b.cfg.Workers, b.cfg.QueueSize)
-	b.log.Info("telegram polling started", "shards", b.cfg.Workers)
-	b.api.Start(ctx) // returns when ctx is done and the worker has handed over its last update
-	b.ser.close()
-	b.log.Info("telegram polling stopped")
-	return nil
 }
 
 // setCommands publishes the command menus; a failure only costs the menu,
@@ -181,8 +185,8 @@ func (b *Bot) setCommands(ctx context.Context) {
 	}
 }
 
-// libError logs the library's own errors (the polling loop), without any
-// response body, which may hold user messages.
+// libError logs the library's own errors, without any response body,
+// which may hold user messages.
 func (b *Bot) libError(err error) {
 	b.log.Warn("telegram polling error", "err", redact(err))
 }

@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -12,42 +10,6 @@ import (
 
 	"github.com/diskum-tangerang/umkmbot/flows"
 )
-
-// handle is the default handler, run for every update in its chat's shard:
-// convert, ask the engine, answer the callback query, send the replies.
-// Every callback query is answered exactly once, even when the engine
-// panics. Errors are logged with update id and chat id only, never with
-// text, which may hold a NIK.
-func (b *Bot) handle(ctx context.Context, _ *tg.Bot, u *tgm.Update) {
-	answered := false
-	if cq := u.CallbackQuery; cq != nil {
-		defer func() {
-			if !answered {
-				b.answer(ctx, u, "")
-			}
-		}()
-	}
-	in, ok := toFlows(u)
-	if !ok {
-		return
-	}
-	replies := slices.Clone(b.h.Handle(ctx, in)) // the engine's slice is not ours to change
-	for i := range replies {
-		replies[i].Lang = cmp.Or(replies[i].Lang, in.LanguageCode)
-	}
-	if u.CallbackQuery != nil {
-		// Answered before the messages go out, so the button stops spinning.
-		toast := b.takeToast(in, &replies)
-		answered = true
-		b.answer(ctx, u, toast)
-	}
-	for _, r := range replies {
-		to := cmp.Or(r.To, in.ChatID)
-		if _, err := b.deliver(ctx, to, r, true); err != nil {
-			b.logSendError(u.ID, to, r.Text.ID, err)
-		}
-	}
-}
 
 // takeToast removes the first toast addressed to the tapping chat from
 // replies and returns its plain text for answerCallbackQuery.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/diskum-tangerang/umkmbot/bot/telegramtest"
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/store/memory"
 )
 
 // stubRenderer shows what was rendered: Raw as is, else "lang:id k=v ...".
@@ -36,10 +37,20 @@ func (stubRenderer) Label(lang string, t flows.Text) string {
 	return "label:" + lang + ":" + cmp.Or(t.ID, t.Raw)
 }
 
-// handlerFunc adapts a function to Handler.
+// handlerFunc adapts a function to Handler; its replies owe nothing.
 type handlerFunc func(ctx context.Context, u flows.Update) []flows.Reply
 
-func (f handlerFunc) Handle(ctx context.Context, u flows.Update) []flows.Reply { return f(ctx, u) }
+func (f handlerFunc) Process(ctx context.Context, u flows.Update) flows.Outcome {
+	return flows.Outcome{ChatID: u.ChatID, Replies: f(ctx, u)}
+}
+
+func (f handlerFunc) Delivered(context.Context, flows.Outcome, bool) error { return nil }
+
+func (f handlerFunc) OwedChats(context.Context) ([]int64, error) { return nil, nil }
+
+func (f handlerFunc) Flush(_ context.Context, chat int64) (flows.Outcome, error) {
+	return flows.Outcome{ChatID: chat}, nil
+}
 
 // echo replies to every update with its text or button data.
 var echo = handlerFunc(func(_ context.Context, u flows.Update) []flows.Reply {
@@ -85,6 +96,9 @@ func newBot(t testing.TB, h Handler, cfg Config) (*Bot, *telegramtest.Server, *l
 	cfg.Token = "1:TEST"
 	cfg.APIURL = fake.URL
 	cfg.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if cfg.Ingest == nil {
+		cfg.Ingest = memory.NewIngest()
+	}
 	b, err := New(cfg, h, stubRenderer{})
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -54,8 +54,9 @@ func (b *Bot) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error
 // deliver sends one reply: sendDocument when it has a document, else
 // editMessageText when it edits a message, else one sendMessage per part of
 // its text, the keyboard on the last part. With
-// retry, a call answered 429 waits retry_after once and tries again;
-// nothing else is retried, as sendMessage is not idempotent.
+// retry, a call is tried again after a 429, a 5xx or a network error (call).
+// A network error after Telegram took the message can so send it twice:
+// the same window the outbox documents.
 func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bool) (int, error) {
 	var text string
 	if !r.Text.IsZero() {
@@ -118,24 +119,44 @@ func (b *Bot) sendDocument(ctx context.Context, chatID int64, text string, marku
 	return m.ID, nil
 }
 
-// call runs one Bot API call, retrying it once after a 429 when retry is set
-// and the wait is at most MaxRetryWait and fits in ctx. Errors are wrapped
-// with the method name.
+// call runs one Bot API call. With retry (replies owed) it tries again
+// after a 429 (waiting retry_after), a 5xx or a network error (backing off)
+// until ctx ends; an answer that retrying cannot change (400, 403, ...) is
+// returned at once. Without retry (the outbox, which has its own policy)
+// it calls once. Errors are wrapped with the method name.
 func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func() (T, error)) (T, error) {
-	res, err := fn()
-	if wait, ok := RetryAfter(err); ok && retry && wait <= b.cfg.MaxRetryWait && fits(ctx, wait) {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-			res, err = fn()
-		case <-ctx.Done():
-			t.Stop()
+	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
+	for {
+		res, err := fn()
+		if err == nil {
+			return res, nil
 		}
+		if !retry || permanent(err) || ctx.Err() != nil {
+			return res, fmt.Errorf("%s: %w", method, err)
+		}
+		wait, limited := RetryAfter(err)
+		if !limited {
+			wait = bo.next()
+		}
+		if !fits(ctx, wait) || !sleep(ctx, wait) {
+			return res, fmt.Errorf("%s: %w", method, err)
+		}
+		b.stats.SendRetries.Add(1)
 	}
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", method, err)
+}
+
+// permanent reports whether retrying a call cannot change its answer:
+// Telegram refused it (400, 401, 403, 404, 409), or it succeeded with an
+// answer the library cannot decode.
+func permanent(err error) bool {
+	var mig *tg.MigrateError
+	switch {
+	case errors.Is(err, tg.ErrorForbidden), errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized),
+		errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict), errors.As(err, &mig),
+		errors.Is(err, ErrEmptyReply):
+		return true
 	}
-	return res, nil
+	return strings.Contains(err.Error(), "error decode response result")
 }
 
 func fits(ctx context.Context, wait time.Duration) bool {

@@ -6,12 +6,13 @@ import (
 	"time"
 )
 
-// EncodeReply turns r into bytes for the outbox, keeping the types of its
+// EncodeReply turns r (all but a Document) into bytes for the outbox and
+// the record of replies owed, keeping the types of its
 // template data (Rupiah, Date, nested Text, ...) so that it renders the same
 // when it is sent, later and maybe in another process.
 func EncodeReply(r Reply) ([]byte, error) {
 	w := wireReply{Text: encodeText(r.Text), Lang: r.Lang, AskContact: r.AskContact,
-		RemoveKeyboard: r.RemoveKeyboard}
+		RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit}
 	for _, row := range r.Buttons {
 		var wr []wireButton
 		for _, b := range row {
@@ -33,7 +34,8 @@ func DecodeReply(b []byte) (Reply, error) {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Reply{}, fmt.Errorf("decode reply: %w", err)
 	}
-	r := Reply{Text: w.Text.decode(), Lang: w.Lang, AskContact: w.AskContact, RemoveKeyboard: w.RemoveKeyboard}
+	r := Reply{Text: w.Text.decode(), Lang: w.Lang, AskContact: w.AskContact, RemoveKeyboard: w.RemoveKeyboard,
+		To: w.To, Toast: w.Toast, Edit: w.Edit}
 	for _, row := range w.Buttons {
 		var rr []Button
 		for _, b := range row {
@@ -50,6 +52,9 @@ type wireReply struct {
 	Buttons        [][]wireButton `json:"b,omitempty"`
 	AskContact     bool           `json:"c,omitempty"`
 	RemoveKeyboard bool           `json:"rk,omitempty"`
+	To             int64          `json:"to,omitempty"`
+	Toast          bool           `json:"toast,omitempty"`
+	Edit           int            `json:"e,omitempty"`
 }
 
 type wireButton struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"runtime/debug"
@@ -39,6 +40,10 @@ type Config struct {
 	// BusyWait is how long an update waits for another worker to release
 	// its chat; default 3 s.
 	BusyWait time.Duration
+	// Volatile says the session store may lose what it holds on a restart
+	// (Redis without persistence): the outage apology then does not promise
+	// that typed answers are kept.
+	Volatile bool
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of
@@ -100,28 +105,50 @@ func (e *Engine) Lang(code string) string {
 	return e.cfg.Languages[0]
 }
 
-// Handle runs one update and returns the replies to send. It never fails:
-// an internal error is logged and the user gets an apology in their
-// language, with the session left as it was before the update.
+// Handle runs one update and returns the replies to send, taking them as
+// delivered: for transports that cannot lose a reply (the terminal, tests).
+// It never fails: an internal error is logged and the user gets an apology
+// in their language, with the session left as it was before the update.
 func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
+	out := e.Process(ctx, u)
+	if err := e.Delivered(ctx, out, false); err != nil {
+		e.cfg.Log.Warn("settle replies", "update_id", u.ID, "chat_id", u.ChatID, "err", err)
+	}
+	return out.Replies
+}
+
+// Process runs one update. The replies it returns are on record as owed
+// (committed with the session); the transport sends them, then settles
+// them with Delivered. When the chat still owed replies the user never saw,
+// those come first, and the input is taken as an answer to the question
+// the user did see (owed.go).
+func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
 	claim, err := e.claim(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
 		log.Info("duplicate update dropped")
-		return nil
+		return e.owedAgain(claim, u)
 	}
 	lang := e.Lang(u.LanguageCode)
 	if err != nil {
 		log.Error("claim session", "err", err)
-		return []Reply{{Text: T("err_unavailable"), Lang: lang}}
+		return Outcome{ChatID: u.ChatID, Retry: true, Replies: []Reply{{Text: T(e.unavailable()), Lang: lang}}}
 	}
-	s := claim.Session
+	stop := e.keepLease(claim)
+	defer stop()
+	input := fingerprint(u)
+	base, first, settled := e.startingPoint(claim, u, input)
+	if settled != nil {
+		e.abort(claim, log)
+		return *settled
+	}
+	s := base
 	if s == nil {
 		s = &store.Session{ChatID: u.ChatID, UserID: u.UserID}
 		if s.Lang, err = e.initialLang(ctx, u); err != nil {
 			log.Error("load user", "err", err)
 			e.abort(claim, log)
-			return []Reply{{Text: T("err_unavailable"), Lang: lang}}
+			return Outcome{ChatID: u.ChatID, Retry: true, Replies: []Reply{{Text: T(e.unavailable()), Lang: lang}}}
 		}
 	} else {
 		s = cloneSession(s)
@@ -132,24 +159,36 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 		log.Error("update failed", "flow", s.Flow, "state", s.State, "err", err)
 		e.abort(claim, log)
 		if unreachable(err) {
-			return []Reply{{Text: T("err_unavailable"), Lang: before}}
+			return Outcome{ChatID: u.ChatID, Retry: true, Replies: []Reply{{Text: T(e.unavailable()), Lang: before}}}
 		}
-		return []Reply{{Text: T("err_internal"), Lang: before}}
+		return Outcome{ChatID: u.ChatID, Replies: []Reply{{Text: T("err_internal"), Lang: before}}}
 	}
 	s.UpdatedAt = c.Now
-	if err := e.cfg.Sessions.Commit(ctx, claim, s); err != nil {
+	replies := append(first, c.replies...)
+	owed := e.owe(claim, u, input, base, replies, log)
+	if err := e.cfg.Sessions.Commit(ctx, claim, s, owed, store.SessionTTL); err != nil {
 		log.Error("save session", "err", err)
 		e.abort(claim, log)
-		return []Reply{{Text: T("err_unavailable"), Lang: before}}
+		return Outcome{ChatID: u.ChatID, Retry: true, Replies: []Reply{{Text: T(e.unavailable()), Lang: before}}}
 	}
-	return c.replies
+	return Outcome{ChatID: u.ChatID, Replies: replies, owed: owed}
 }
 
-// unreachable tells a store or network that did not answer (the user is
-// told the service is briefly unavailable) from a fault of the bot.
+// unreachable tells a store or network that did not answer (the update is
+// tried again, and the user is told the service is briefly unavailable if
+// it never goes through) from a fault of the bot.
 func unreachable(err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED)
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, io.EOF)
+}
+
+// unavailable is the apology for a store that does not answer.
+func (e *Engine) unavailable() string {
+	if e.cfg.Volatile {
+		return "err_unavailable_volatile"
+	}
+	return "err_unavailable"
 }
 
 func (e *Engine) claim(ctx context.Context, u Update) (*store.Claim, error) {

@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Kind says what an update carries.
 type Kind int
@@ -44,6 +47,10 @@ type Update struct {
 	Button string
 	// Contact is set for KindContact.
 	Contact *Contact
+	// Received is when the transport recorded the update; zero when it
+	// does not say. An answer received before the previous reply was
+	// delivered was given without seeing it.
+	Received time.Time
 }
 
 // Contact is a phone number shared with the "Bagikan nomor" button.

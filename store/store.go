@@ -20,7 +20,7 @@ var (
 	// ErrConflict: a compare-and-set lost (the session changed, or the lock
 	// was lost) or a uniqueness rule was violated.
 	ErrConflict = errors.New("store: conflict")
-	// ErrDuplicate: this update id was already handled (or is being handled).
+	// ErrDuplicate: this update id was already handled for its chat.
 	ErrDuplicate = errors.New("store: duplicate update")
 	// ErrBusy: another worker holds the chat's lock.
 	ErrBusy = errors.New("store: chat busy")
@@ -32,12 +32,15 @@ var (
 // survives weeks of silence.
 const SessionTTL = 30 * 24 * time.Hour
 
-// DedupTTL is how long a handled update id is remembered. Telegram keeps an
-// unconfirmed update for at most 24 h; twice that is safe.
-const DedupTTL = 48 * time.Hour
+// LockTTL is the lease of a chat's lock. The holder renews it (Renew)
+// while it works, so a lock left by a crashed process or cut off by a
+// Redis hiccup is free again within LockTTL of the server answering.
+const LockTTL = 2 * time.Second
 
-// LockTTL bounds how long a crashed worker can hold a chat's lock.
-const LockTTL = 30 * time.Second
+// OwedKeep is how long the record of delivered replies is kept: long
+// enough to recognise an answer the user repeated while the reply was on
+// its way.
+const OwedKeep = 10 * time.Minute
 
 // Session is the state of one chat's conversation. It is small, flat and
 // JSON-encoded by the stores.
@@ -59,6 +62,10 @@ type Session struct {
 	// Drafts keeps a flow's data when the owner leaves it half-way, by flow
 	// name, so that it can be resumed later.
 	Drafts map[string]Draft `json:"drafts,omitempty"`
+	// LastUpdate is the highest update id committed for the chat; stores set
+	// it on commit and refuse a claim of an id not above it (ErrDuplicate).
+	// Telegram's update ids increase, so this is the chat's dedup record.
+	LastUpdate int64 `json:"last,omitempty"`
 	// Version is the compare-and-set counter; stores bump it on each save.
 	Version   int64     `json:"v"`
 	UpdatedAt time.Time `json:"at"`
@@ -73,37 +80,89 @@ type Draft struct {
 	SavedAt     time.Time         `json:"at"`
 }
 
+// OwedStatus says where the replies of an update stand.
+type OwedStatus string
+
+const (
+	// OwedPending: committed and not yet known to be delivered (in flight,
+	// or the process died before sending them).
+	OwedPending OwedStatus = "pending"
+	// OwedDelivered: every reply reached Telegram.
+	OwedDelivered OwedStatus = "delivered"
+	// OwedLost: Telegram refused a reply for good (400, 403) or it could
+	// not be sent in time; the user never saw it.
+	OwedLost OwedStatus = "lost"
+)
+
+// Owed is what a chat is owed by the last update committed for it: its
+// replies (encoded by the engine), the input that caused them and the
+// session as it was before, so that an answer the user gives without
+// having seen the replies can be applied to the question they did see.
+// Stores keep it beside the session and write it in the same round trip
+// as the session (Commit).
+type Owed struct {
+	// Version is the session version the commit produced; SetOwed compares
+	// it.
+	Version  int64      `json:"v"`
+	UpdateID int64      `json:"u,omitempty"`
+	Status   OwedStatus `json:"s"`
+	// Input is the engine's fingerprint of the input that was answered.
+	Input string `json:"in,omitempty"`
+	// Replies are the engine's encoded replies; kept while not delivered.
+	Replies []byte `json:"r,omitempty"`
+	// Undo is the session before the update; nil for a new chat. Kept while
+	// not delivered.
+	Undo *Session `json:"undo,omitempty"`
+	// At is when the replies were delivered or given up.
+	At time.Time `json:"at,omitzero"`
+}
+
 // Claim is the right to process one update of one chat: the chat's lock,
-// the update id's dedup marker and the session as it was when claimed.
+// and the session and owed record as they were when claimed.
 type Claim struct {
 	ChatID   int64
 	UpdateID int64
 	Token    string
 	// Session is nil when the chat has no session yet.
 	Session *Session
+	// Owed is nil when the chat owes nothing on record.
+	Owed *Owed
 }
 
-// SessionStore keeps sessions, per-chat locks and update dedup markers.
+// SessionStore keeps sessions, per-chat locks and the replies owed.
 //
 // Claim, then Commit or Abort: the pair is at most two round trips to the
 // server per update.
 type SessionStore interface {
-	// Claim takes the chat's lock and marks updateID (when not 0) as being
-	// handled, and loads the session. It returns ErrDuplicate when the
-	// update id was seen before and ErrBusy when another worker holds the
-	// lock.
+	// Claim takes the chat's lock (a lease of LockTTL) and loads the
+	// session and the owed record. It returns ErrBusy when another worker
+	// holds the lock. When updateID is not 0 and not above the session's
+	// LastUpdate it returns the claim (Session and Owed filled, no lock
+	// held) together with ErrDuplicate.
 	Claim(ctx context.Context, chatID, updateID int64) (*Claim, error)
-	// Commit saves s (nil deletes the session) if the stored version is
-	// still the claimed one, bumps s.Version, marks the update as done and
-	// releases the lock. It returns ErrConflict when the session changed or
-	// the lock was lost; nothing is written then.
-	Commit(ctx context.Context, c *Claim, s *Session) error
-	// Abort releases the lock and forgets the update id, so that a
-	// redelivery of the same update is handled again.
+	// Renew extends the claim's lease; ErrConflict when the lock is no
+	// longer the claim's.
+	Renew(ctx context.Context, c *Claim) error
+	// Commit saves s (nil deletes the session) and, when owed is not nil,
+	// replaces the owed record (kept for ttl), if the lock is still the
+	// claim's and the stored version is still the claimed one. It sets
+	// s.Version, s.LastUpdate (to the claim's update id when higher) and
+	// s.UpdatedAt, and releases the lock. It returns ErrConflict when the
+	// session changed or the lock was lost; nothing is written then.
+	Commit(ctx context.Context, c *Claim, s *Session, owed *Owed, ttl time.Duration) error
+	// Abort releases the lock if it is still the claim's.
 	Abort(ctx context.Context, c *Claim) error
+	// SetOwed replaces the chat's owed record, kept for ttl, if its
+	// Version is still o.Version; ErrConflict otherwise (a later update
+	// owes something else now).
+	SetOwed(ctx context.Context, chatID int64, o *Owed, ttl time.Duration) error
+	// OwedChats lists the chats that have an owed record.
+	OwedChats(ctx context.Context) ([]int64, error)
+	// LoadOwed returns the chat's owed record or ErrNotFound.
+	LoadOwed(ctx context.Context, chatID int64) (*Owed, error)
 	// Load returns the stored session or ErrNotFound.
 	Load(ctx context.Context, chatID int64) (*Session, error)
-	// Delete removes the chat's session (data deletion).
+	// Delete removes the chat's session and owed record (data deletion).
 	Delete(ctx context.Context, chatID int64) error
 }
 
@@ -129,3 +188,56 @@ type StaffStore interface {
 	IsStaff(ctx context.Context, id int64) (bool, error)
 	AddStaff(ctx context.Context, id int64, name string) error
 }
+
+// Inbound is one update as the intake recorded it.
+type Inbound struct {
+	// Seq is the record's position in the ingest, in the order recorded.
+	Seq string
+	// UpdateID is Telegram's update id.
+	UpdateID int64
+	// ChatID is the chat the update belongs to (0 when it has none).
+	ChatID int64
+	// Raw is the update's JSON as Telegram sent it (or, for an update that
+	// does not decode, what could be read of its sender).
+	Raw []byte
+	// Received is when it was recorded.
+	Received time.Time
+}
+
+// DeadLetter is an update the intake could not decode and skipped. It holds
+// no text of the update.
+type DeadLetter struct {
+	UpdateID int64     `json:"update_id"`
+	Type     string    `json:"type"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+}
+
+// IngestStore is the intake's durable record: an update is recorded before
+// Telegram is told it arrived (the getUpdates offset moves past it), read
+// by the workers, and acknowledged once handled; what was read and never
+// acknowledged is handed out again at the next start.
+type IngestStore interface {
+	// Offset returns the getUpdates offset that confirms every recorded
+	// update; 0 when nothing was recorded yet.
+	Offset(ctx context.Context) (int64, error)
+	// Record appends, in one atomic step, the updates whose id is not
+	// below the stored offset (the others were recorded before) and
+	// stores next as the offset. It returns how many it appended.
+	Record(ctx context.Context, ups []Inbound, next int64) (int, error)
+	// Pending returns the updates read before (by an earlier run) and
+	// never acknowledged, in order.
+	Pending(ctx context.Context) ([]Inbound, error)
+	// Read returns up to n recorded updates not read before, in order,
+	// waiting up to block for the first one.
+	Read(ctx context.Context, n int, block time.Duration) ([]Inbound, error)
+	// Ack removes handled updates.
+	Ack(ctx context.Context, seqs ...string) error
+	// AddDeadLetter keeps d in a bounded list, newest first.
+	AddDeadLetter(ctx context.Context, d DeadLetter) error
+	// DeadLetters returns up to n dead letters, newest first.
+	DeadLetters(ctx context.Context, n int) ([]DeadLetter, error)
+}
+
+// MaxDeadLetters bounds the dead-letter list.
+const MaxDeadLetters = 1000

@@ -19,6 +19,7 @@ type Limits struct {
 // faults holds the injected errors and the rate limiter; guarded by Server.mu.
 type faults struct {
 	failures   map[string]*APIError
+	sequences  map[string][]APIError
 	chatFail   map[int64]int
 	limits     Limits
 	window     []time.Time
@@ -27,7 +28,7 @@ type faults struct {
 }
 
 func newFaults() faults {
-	return faults{failures: map[string]*APIError{}, chatFail: map[int64]int{}, chatWindow: map[int64][]time.Time{}}
+	return faults{failures: map[string]*APIError{}, sequences: map[string][]APIError{}, chatFail: map[int64]int{}, chatWindow: map[int64][]time.Time{}}
 }
 
 // Fail makes calls of method answer e, e.Times times (or until cleared with a
@@ -43,6 +44,20 @@ func (s *Server) Fail(method string, e APIError) {
 		e.Description = describe(e.Code, e.RetryAfter)
 	}
 	s.failures[method] = &e
+}
+
+// FailSequence makes the next calls of method answer errs, one each, in
+// order; the calls after them go through. An empty Description gets
+// Telegram's usual one for the code.
+func (s *Server) FailSequence(method string, errs ...APIError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range errs {
+		if e.Description == "" {
+			e.Description = describe(e.Code, e.RetryAfter)
+		}
+		s.sequences[method] = append(s.sequences[method], e)
+	}
 }
 
 // FailChat makes every call addressed to chatID answer code until cleared
@@ -100,6 +115,11 @@ func isSend(method string) bool { return method == "sendMessage" || method == "s
 // method failure first, then a failing chat, then the rate limits. s.mu must
 // be held.
 func (s *Server) fault(method string, p map[string]string, now time.Time) *APIError {
+	if seq := s.sequences[method]; len(seq) > 0 {
+		e := seq[0]
+		s.sequences[method] = seq[1:]
+		return &e
+	}
 	if f := s.failures[method]; f != nil {
 		e := *f
 		if f.Times > 0 {

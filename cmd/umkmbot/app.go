@@ -40,13 +40,21 @@ type app struct {
 	engine   *flows.Engine
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
-	mem     *memory.Store
-	closers []func()
+	mem *memory.Store
+	// rdb is the Redis client when REDIS_URL is set.
+	rdb *goredis.Client
+	// volatile: Redis keeps nothing on disk.
+	volatile bool
+	closers  []func()
 }
 
 // newApp connects the stores the configuration names, in memory for the
 // rest, and builds the engine.
-func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err error) {
+//
+// With wait set (serve), a database or Redis that does not answer yet is
+// waited for, with backoff and a log line saying what is awaited; only a
+// malformed URL ends it.
+func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *app, err error) {
 	a = &app{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {
@@ -57,12 +65,14 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 		return nil, fmt.Errorf("locales: %w", err)
 	}
 	if cfg.DatabaseURL != "" {
-		db, err := postgres.Open(ctx, cfg.DatabaseURL)
+		db, err := await(ctx, log, wait, "PostgreSQL", func() (*postgres.DB, error) { return postgres.Open(ctx, cfg.DatabaseURL) })
 		if err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, db.Close)
-		if err := db.Migrate(ctx); err != nil {
+		if _, err := await(ctx, log, wait, "PostgreSQL migrations", func() (struct{}, error) {
+			return struct{}{}, db.Migrate(ctx)
+		}); err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
@@ -73,10 +83,15 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 	}
 	var rdb *goredis.Client
 	if cfg.RedisURL != "" {
-		if rdb, err = rstore.NewClient(ctx, cfg.RedisURL); err != nil {
+		if rdb, err = await(ctx, log, wait, "Redis", func() (*goredis.Client, error) { return rstore.NewClient(ctx, cfg.RedisURL) }); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = rdb.Close() })
+		a.rdb = rdb
+		if durable, err := rstore.Durable(ctx, rdb); err == nil && !durable {
+			a.volatile = true
+			log.Warn("Redis keeps nothing on disk (appendonly no, no save): sessions and updates in progress are lost if Redis restarts; turn on appendonly")
+		}
 		a.sessions = rstore.New(rdb, cfg.RedisPrefix)
 		a.limiter = rstore.NewLimiter(rdb, cfg.RedisPrefix, cfg.Rate)
 		a.attempts = rstore.NewAttempts(rdb, cfg.RedisPrefix, rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow)
@@ -90,7 +105,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 	}
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
-		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff,
+		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func (noLimit) Wait(context.Context, int64) error          { return nil }
 func (noLimit) Pause(context.Context, time.Duration) error { return nil }
 
 func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
-	a, err := newApp(ctx, cfg, log)
+	a, err := newApp(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,8 @@ type config struct {
 	RedisPrefix string
 	StaffIDs    []int64
 	Workers     int
+	FloodBurst  int
+	FloodRate   float64
 	LogLevel    slog.Level
 	Shutdown    time.Duration
 	// ConsentVersion names the privacy notice in force; consents record it.
@@ -149,6 +151,22 @@ func (c *config) settings() []setting {
 			c.Workers = n
 			return nil
 		}},
+		{"FLOOD_BURST", "flood-burst", "messages one chat may send at once before it is told to slow down", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10000 {
+				return errors.New("must be a number from 1 to 10000")
+			}
+			c.FloodBurst = n
+			return nil
+		}},
+		{"FLOOD_RATE", "flood-rate", "messages a second one chat may keep sending", func(v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1000 {
+				return errors.New("must be a number above 0, such as 1 or 0.5")
+			}
+			c.FloodRate = f
+			return nil
+		}},
 		{"LOG_LEVEL", "log-level", "debug, info, warn or error", func(v string) error {
 			return c.LogLevel.UnmarshalText([]byte(v))
 		}},
@@ -167,7 +185,8 @@ func (c *config) settings() []setting {
 // override it. A missing or malformed value gives one line naming the
 // variable; the token is never printed.
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
-	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 16,
+	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 64,
+		FloodBurst: 20, FloodRate: 1,
 		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id",
 		ConsentVersion: "2026-11", BotUsername: "umkmbot", Rate: 25,
 		QuietFrom: broadcast.TimeOfDay{Hour: 21}, QuietTo: broadcast.TimeOfDay{Hour: 6},
@@ -219,6 +238,10 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		}
 		if !validToken(c.Token) {
 			return nil, errors.New("config: TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC..., from @BotFather)")
+		}
+	case "deadletters":
+		if c.RedisURL == "" {
+			return nil, errors.New("config: REDIS_URL is not set")
 		}
 	case "migrate", "export", "import":
 		if c.DatabaseURL == "" {

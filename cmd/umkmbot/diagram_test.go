@@ -21,7 +21,7 @@ func TestFlowDiagrams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,9 @@ func TestServeEndToEnd(t *testing.T) {
 			stale++
 		}
 	}
-	if stale != 1 {
-		t.Fatalf("%d taps answered as stale, want 1", stale)
+	// The second tap came before the first one's reply was delivered: the
+	// same answer given twice, which changes nothing and is not refused.
+	if stale != 0 {
+		t.Fatalf("%d taps answered as stale, want 0", stale)
 	}
 }

@@ -21,6 +21,7 @@ Usage:
   umkmbot chat [--user ID] [--staff] [--lang id|en]   talk to the bot in this terminal (demo data in memory)
   umkmbot serve                                       run the bot on Telegram (TELEGRAM_BOT_TOKEN, DATABASE_URL, REDIS_URL)
   umkmbot migrate                                     apply database migrations (DATABASE_URL)
+  umkmbot deadletters [N]                             the last N updates that could not be read and were skipped (REDIS_URL)
   umkmbot export registrations [--kecamatan X] [--sector Y] > file.csv
                                                       registrations as CSV for Excel (DATABASE_URL)
   umkmbot import trainings FILE.csv                   a season's training schedule (idempotent)
@@ -41,12 +42,12 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "help", "-h", "--help":
 		fmt.Fprintln(sio.out, usage)
 		return nil
-	case "serve", "chat", "migrate", "export", "import":
+	case "serve", "chat", "migrate", "export", "import", "deadletters":
 	default:
-		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import)", cmd)
+		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import, deadletters)", cmd)
 	}
 	var sub []string
-	if cmd == "export" || cmd == "import" {
+	if cmd == "export" || cmd == "import" || cmd == "deadletters" {
 		sub, rest = rest, nil
 	}
 	cfg, err := parseConfig(cmd, rest, getenv, sio.errOut)
@@ -61,6 +62,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 		return export(ctx, cfg, sub, sio)
 	case "import":
 		return importData(ctx, cfg, sub, sio)
+	case "deadletters":
+		return deadLetters(ctx, cfg, sub, sio)
 	case "chat":
 		level := slog.LevelWarn
 		if getenv("LOG_LEVEL") != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
+	rstore "github.com/diskum-tangerang/umkmbot/store/redis"
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
@@ -26,19 +27,24 @@ var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansay
 // scheduler queues training reminders. On cancel each finishes what it
 // took in.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
-	a, err := newApp(ctx, cfg, log)
+	a, err := newApp(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	host, _ := os.Hostname()
+	ingest := rstore.NewIngest(a.rdb, cfg.RedisPrefix, "bot")
+	if _, err := await(ctx, log, true, "Redis ingest", func() (struct{}, error) { return struct{}{}, ingest.Init(ctx) }); err != nil {
+		return err
+	}
 	b, err := bot.New(bot.Config{
-		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log,
+		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
+		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate,
 	}, a.engine, a.catalog)
 	if err != nil {
 		return err
 	}
-	host, _ := os.Hostname()
 	sender := a.sender(b, fmt.Sprintf("%s-%d", host, os.Getpid()))
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -90,11 +90,11 @@ func TestNoForeignLoan(t *testing.T) {
 	f.TapLabel(ownerA, "UPDB-2026-0042")
 	s := f.Session(ownerA)
 	s.Data["loan"] = strconv.FormatInt(b.ID, 10)
-	claim, err := f.Store.Claim(context.Background(), ownerA, 987654321)
+	claim, err := f.Store.Claim(context.Background(), ownerA, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Store.Commit(context.Background(), claim, s); err != nil {
+	if err := f.Store.Commit(context.Background(), claim, s, nil, 0); err != nil {
 		t.Fatal(err)
 	}
 	rs = f.TapData(ownerA, "loan.view:sched")

@@ -80,11 +80,11 @@ type flaky struct {
 	armed atomic.Bool
 }
 
-func (f *flaky) Commit(ctx context.Context, c *store.Claim, s *store.Session) error {
+func (f *flaky) Commit(ctx context.Context, c *store.Claim, s *store.Session, o *store.Owed, ttl time.Duration) error {
 	if f.armed.CompareAndSwap(true, false) {
 		return errors.New("connection reset")
 	}
-	return f.Store.Commit(ctx, c, s)
+	return f.Store.Commit(ctx, c, s, o, ttl)
 }
 
 func TestRetryAfterLostSessionGivesTheSameRecord(t *testing.T) {

@@ -43,11 +43,8 @@ func TestExpiry(t *testing.T) {
 	}{
 		{"session kept within its TTL", commit(1), store.SessionTTL - second, 2, nil, true},
 		{"session expires", commit(1), store.SessionTTL, 2, nil, false},
-		{"done marker kept within its TTL", commit(1), store.DedupTTL - second, 1, store.ErrDuplicate, true},
-		{"done marker expires", commit(1), store.DedupTTL, 1, nil, true},
-		{"processing marker kept within its TTL", claimOnly(7, 1), 2*store.LockTTL - second, 1, store.ErrDuplicate, false},
-		{"processing marker expires", claimOnly(7, 1), 2 * store.LockTTL, 1, nil, false},
-		{"lock held within its TTL", claimOnly(1, 1), store.LockTTL - second, 2, store.ErrBusy, false},
+		{"handled update refused while the session lives", commit(1), store.SessionTTL - second, 1, store.ErrDuplicate, true},
+		{"lock held within its lease", claimOnly(1, 1), store.LockTTL - time.Millisecond, 2, store.ErrBusy, false},
 		{"lock expires", claimOnly(1, 1), store.LockTTL, 2, nil, false},
 	}
 	for _, tt := range tests {
@@ -98,17 +95,17 @@ func TestExpiredLockLosesCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(store.LockTTL)
-	if err := s.Commit(t.Context(), slow, &store.Session{ChatID: 1}); !errors.Is(err, store.ErrConflict) {
+	if err := s.Commit(t.Context(), slow, &store.Session{ChatID: 1}, nil, 0); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("Commit after the lock expired: %v, want ErrConflict", err)
 	}
 	fast, err := s.Claim(t.Context(), 1, 2)
 	if err != nil {
 		t.Fatalf("Claim after the lock expired: %v", err)
 	}
-	if err := s.Commit(t.Context(), slow, &store.Session{ChatID: 1}); !errors.Is(err, store.ErrConflict) {
+	if err := s.Commit(t.Context(), slow, &store.Session{ChatID: 1}, nil, 0); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("late Commit over a new holder: %v, want ErrConflict", err)
 	}
-	if err := s.Commit(t.Context(), fast, &store.Session{ChatID: 1}); err != nil {
+	if err := s.Commit(t.Context(), fast, &store.Session{ChatID: 1}, nil, 0); err != nil {
 		t.Fatalf("Commit of the new holder: %v", err)
 	}
 }
@@ -124,12 +121,13 @@ func TestSweep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Commit(t.Context(), c, nil); err != nil {
+		if err := s.Commit(t.Context(), c, nil, &store.Owed{Version: 1}, time.Nanosecond); err != nil {
 			t.Fatal(err)
 		}
+		clk.Advance(time.Millisecond)
 	}
-	if _, err := s.Claim(t.Context(), 2, 1); !errors.Is(err, store.ErrDuplicate) {
-		t.Errorf("Claim of a swept-over live marker: %v, want ErrDuplicate", err)
+	if _, err := s.Claim(t.Context(), 1, 1); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("Claim of a handled update after sweeps: %v, want ErrDuplicate", err)
 	}
 	if _, err := s.Load(t.Context(), 1); err != nil {
 		t.Errorf("Load of a live session after sweeps: %v", err)
@@ -144,7 +142,7 @@ func commit(update int64) func(t *testing.T, s *memory.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Commit(t.Context(), c, &store.Session{ChatID: 1, Lang: "id"}); err != nil {
+		if err := s.Commit(t.Context(), c, &store.Session{ChatID: 1, Lang: "id"}, nil, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

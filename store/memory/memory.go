@@ -7,8 +7,8 @@
 // (store/storetest) as the Redis and Postgres stores. Sessions are kept
 // JSON-encoded, exactly as Redis keeps them, so that a flow sees the same
 // values from both (an empty map loads as nil, times lose their monotonic
-// reading) and no caller can alias stored state. Locks, dedup markers and
-// sessions expire after store.LockTTL, 2×store.LockTTL / store.DedupTTL and
+// reading) and no caller can alias stored state. Locks, owed records and
+// sessions expire after store.LockTTL, the TTL given with the record and
 // store.SessionTTL on the clock given with WithClock.
 //
 // cmd uses it for the zero-configuration terminal chat; tests of any package
@@ -26,7 +26,7 @@ import (
 type Option func(*Store)
 
 // WithClock makes the store read time from now instead of time.Now, so that
-// tests can expire sessions, locks and dedup markers without sleeping.
+// tests can expire sessions, locks and owed records without sleeping.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) {
 		if now != nil {
@@ -35,7 +35,7 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// Store keeps sessions, locks, dedup markers, users and staff in maps
+// Store keeps sessions, locks, owed records, users and staff in maps
 // guarded by one mutex. The zero value is not usable; call New.
 type Store struct {
 	now func() time.Time
@@ -43,7 +43,7 @@ type Store struct {
 	mu       sync.Mutex
 	sessions map[int64]sessionEntry
 	locks    map[int64]lockEntry
-	dedup    map[int64]dedupEntry
+	owed     map[int64]owedEntry
 	users    map[int64]store.User
 	staff    map[int64]string
 	regs     regState
@@ -60,7 +60,7 @@ func New(opts ...Option) *Store {
 		now:      time.Now,
 		sessions: make(map[int64]sessionEntry),
 		locks:    make(map[int64]lockEntry),
-		dedup:    make(map[int64]dedupEntry),
+		owed:     make(map[int64]owedEntry),
 		users:    make(map[int64]store.User),
 		staff:    make(map[int64]string),
 		regs:     regState{byKey: map[string]*regEntry{}, counters: map[int]int{}},

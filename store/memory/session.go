@@ -1,20 +1,17 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/store"
 )
-
-// processingTTL bounds how long an update id stays marked as being handled
-// when its worker neither commits nor aborts (a crash): after it, a
-// redelivery is handled again. It matches the Redis store.
-const processingTTL = 2 * store.LockTTL
 
 // sweepEvery is how many claims pass between sweeps of expired entries.
 const sweepEvery = 1024
@@ -30,8 +27,9 @@ type lockEntry struct {
 	expires time.Time
 }
 
-type dedupEntry struct {
-	done    bool
+type owedEntry struct {
+	raw     []byte // the JSON-encoded record
+	version int64
 	expires time.Time
 }
 
@@ -47,31 +45,48 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 	if s.claims >= sweepEvery {
 		s.sweep(now)
 	}
-	if updateID != 0 {
-		if d, ok := s.dedup[updateID]; ok && now.Before(d.expires) {
-			return nil, fmt.Errorf("claim update %d: %w", updateID, store.ErrDuplicate)
-		}
-	}
 	if l, ok := s.locks[chatID]; ok && now.Before(l.expires) {
 		return nil, fmt.Errorf("claim chat %d: %w", chatID, store.ErrBusy)
 	}
-	var sess *store.Session
+	c := &store.Claim{ChatID: chatID, UpdateID: updateID}
 	if e, ok := s.liveSession(chatID, now); ok {
 		var err error
-		if sess, err = decode(e.raw); err != nil {
+		if c.Session, err = decode(e.raw); err != nil {
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}
 	}
-	token := rand.Text()
-	s.locks[chatID] = lockEntry{token: token, expires: now.Add(store.LockTTL)}
-	if updateID != 0 {
-		s.dedup[updateID] = dedupEntry{expires: now.Add(processingTTL)}
+	if e, ok := s.liveOwed(chatID, now); ok {
+		var err error
+		if c.Owed, err = decodeOwed(e.raw); err != nil {
+			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
+		}
 	}
-	return &store.Claim{ChatID: chatID, UpdateID: updateID, Token: token, Session: sess}, nil
+	if updateID != 0 && c.Session != nil && updateID <= c.Session.LastUpdate {
+		return c, fmt.Errorf("claim update %d: %w", updateID, store.ErrDuplicate)
+	}
+	c.Token = rand.Text()
+	s.locks[chatID] = lockEntry{token: c.Token, expires: now.Add(store.LockTTL)}
+	return c, nil
+}
+
+// Renew implements store.SessionStore.
+func (s *Store) Renew(ctx context.Context, c *store.Claim) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	l, ok := s.locks[c.ChatID]
+	if !ok || l.token != c.Token || !now.Before(l.expires) {
+		return fmt.Errorf("renew chat %d: lock lost: %w", c.ChatID, store.ErrConflict)
+	}
+	s.locks[c.ChatID] = lockEntry{token: l.token, expires: now.Add(store.LockTTL)}
+	return nil
 }
 
 // Commit implements store.SessionStore.
-func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session) error {
+func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session, owed *store.Owed, ttl time.Duration) error {
 	if c == nil {
 		return errors.New("memory: commit without a claim")
 	}
@@ -95,31 +110,41 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session)
 		old = cur.version
 	}
 	var upd store.Session
+	var raw, owedRaw []byte
 	if sess != nil {
 		upd = *sess
 		upd.Version = old + 1
+		upd.LastUpdate = max(upd.LastUpdate, c.UpdateID)
 		upd.UpdatedAt = now.UTC().Round(0)
-		raw, err := json.Marshal(&upd)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(&upd); err != nil {
 			return fmt.Errorf("commit chat %d: encode session: %w", c.ChatID, err)
 		}
+	}
+	if owed != nil {
+		var err error
+		if owedRaw, err = json.Marshal(owed); err != nil {
+			return fmt.Errorf("commit chat %d: encode owed: %w", c.ChatID, err)
+		}
+	}
+	if sess != nil {
 		s.sessions[c.ChatID] = sessionEntry{raw: raw, version: upd.Version, expires: now.Add(store.SessionTTL)}
 	} else {
 		delete(s.sessions, c.ChatID)
 	}
-	if c.UpdateID != 0 {
-		s.dedup[c.UpdateID] = dedupEntry{done: true, expires: now.Add(store.DedupTTL)}
+	if owed != nil {
+		s.owed[c.ChatID] = owedEntry{raw: owedRaw, version: owed.Version, expires: now.Add(ttl)}
 	}
 	delete(s.locks, c.ChatID)
 	if sess != nil {
-		sess.Version, sess.UpdatedAt = upd.Version, upd.UpdatedAt
+		sess.Version, sess.LastUpdate, sess.UpdatedAt = upd.Version, upd.LastUpdate, upd.UpdatedAt
 	}
 	return nil
 }
 
 // Abort implements store.SessionStore.
 func (s *Store) Abort(ctx context.Context, c *store.Claim) error {
-	if c == nil {
+	if c == nil || c.Token == "" {
 		return nil
 	}
 	s.mu.Lock()
@@ -127,12 +152,59 @@ func (s *Store) Abort(ctx context.Context, c *store.Claim) error {
 	if l, ok := s.locks[c.ChatID]; ok && l.token == c.Token {
 		delete(s.locks, c.ChatID)
 	}
-	if c.UpdateID != 0 {
-		if d, ok := s.dedup[c.UpdateID]; ok && !d.done {
-			delete(s.dedup, c.UpdateID)
+	return nil
+}
+
+// SetOwed implements store.SessionStore.
+func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(o)
+	if err != nil || o == nil {
+		return fmt.Errorf("set owed chat %d: %w", chatID, cmp.Or(err, errors.New("nil record")))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	e, ok := s.liveOwed(chatID, now)
+	if !ok || e.version != o.Version {
+		return fmt.Errorf("set owed chat %d: version %d replaced: %w", chatID, o.Version, store.ErrConflict)
+	}
+	s.owed[chatID] = owedEntry{raw: raw, version: o.Version, expires: now.Add(ttl)}
+	return nil
+}
+
+// LoadOwed implements store.SessionStore.
+func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.liveOwed(chatID, s.now())
+	if !ok {
+		return nil, fmt.Errorf("load owed chat %d: %w", chatID, store.ErrNotFound)
+	}
+	return decodeOwed(e.raw)
+}
+
+// OwedChats implements store.SessionStore.
+func (s *Store) OwedChats(ctx context.Context) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var chats []int64
+	for id := range s.owed {
+		if _, ok := s.liveOwed(id, now); ok {
+			chats = append(chats, id)
 		}
 	}
-	return nil
+	slices.Sort(chats)
+	return chats, nil
 }
 
 // Load implements store.SessionStore.
@@ -161,7 +233,19 @@ func (s *Store) Delete(ctx context.Context, chatID int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.sessions, chatID)
+	delete(s.owed, chatID)
 	return nil
+}
+
+// liveOwed returns the chat's owed entry unless it is missing or expired;
+// an expired entry is dropped. s.mu must be held.
+func (s *Store) liveOwed(chatID int64, now time.Time) (owedEntry, bool) {
+	e, ok := s.owed[chatID]
+	if ok && !now.Before(e.expires) {
+		delete(s.owed, chatID)
+		return owedEntry{}, false
+	}
+	return e, ok
 }
 
 // liveSession returns the chat's session entry unless it is missing or
@@ -175,13 +259,13 @@ func (s *Store) liveSession(chatID int64, now time.Time) (sessionEntry, bool) {
 	return e, ok
 }
 
-// sweep drops expired locks, dedup markers and sessions so that a
+// sweep drops expired locks, owed records and sessions so that a
 // long-running process does not grow without bound. s.mu must be held.
 func (s *Store) sweep(now time.Time) {
 	s.claims = 0
-	for id, d := range s.dedup {
-		if !now.Before(d.expires) {
-			delete(s.dedup, id)
+	for id, o := range s.owed {
+		if !now.Before(o.expires) {
+			delete(s.owed, id)
 		}
 	}
 	for id, l := range s.locks {
@@ -202,4 +286,12 @@ func decode(raw []byte) (*store.Session, error) {
 		return nil, fmt.Errorf("decode session: %w", err)
 	}
 	return &sess, nil
+}
+
+func decodeOwed(raw []byte) (*store.Owed, error) {
+	var o store.Owed
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return nil, fmt.Errorf("decode owed: %w", err)
+	}
+	return &o, nil
 }

@@ -24,8 +24,7 @@ func benchSession(chatID int64) *store.Session {
 }
 
 // BenchmarkClaimCommit measures one update's store work on one chat: Claim
-// (dedup + lock + load) and Commit (compare-and-set save + done marker +
-// unlock), two round trips to a real Redis.
+// (lock + load) and Commit (compare-and-set save + unlock), two round trips to a real Redis.
 func BenchmarkClaimCommit(b *testing.B) {
 	rdb, prefix := redistest.New(b)
 	s := redisstore.New(rdb, prefix)
@@ -42,7 +41,7 @@ func BenchmarkClaimCommit(b *testing.B) {
 			sess = benchSession(1)
 		}
 		sess.Tries = int(update % 3)
-		if err := s.Commit(ctx, c, sess); err != nil {
+		if err := s.Commit(ctx, c, sess, nil, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -68,7 +67,7 @@ func BenchmarkClaimCommitParallel(b *testing.B) {
 				sess = benchSession(chat)
 			}
 			sess.Data["step"] = strconv.FormatInt(c.UpdateID, 10)
-			if err := s.Commit(ctx, c, sess); err != nil {
+			if err := s.Commit(ctx, c, sess, nil, 0); err != nil {
 				b.Error(err)
 				return
 			}

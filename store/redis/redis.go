@@ -1,15 +1,20 @@
 // Package redis implements store.SessionStore on Redis: sessions as JSON
-// with a sliding TTL and a version for compare-and-set, one lock per chat
-// with a random token, and update-id dedup markers. Claim and Commit are one
-// round trip each (a Lua script).
+// with a sliding TTL and a version for compare-and-set (the session also
+// holds the chat's last handled update id, its dedup record), one lock per
+// chat with a random token on a short lease, and the record of the replies
+// a chat is owed. Claim and Commit are one round trip each (a Lua script).
 //
 // Keys, under the store's prefix: "sess:<chat>" (session JSON, TTL
-// store.SessionTTL), "lock:<chat>" (lock token, TTL store.LockTTL) and
-// "upd:<update id>" ("processing" for 2×store.LockTTL, then "done" for
-// store.DedupTTL). The scripts touch keys of one chat and one update id
-// together, so the store targets a single Redis server, not a cluster.
+// store.SessionTTL), "lock:<chat>" (lock token, lease store.LockTTL,
+// renewed while the update is handled) and "owed:<chat>" (a hash: "v", the
+// session version, and "doc", the owed record as JSON). The scripts touch
+// the keys of one chat only.
 //
-// It also holds the other state that several replicas share: the outbox's
+// It also keeps the durable intake (Ingest: a Redis Stream of recorded
+// updates with a consumer group, the getUpdates offset and the dead
+// letters).
+//
+// It holds the other state that several replicas share too: the outbox's
 // rate limiter (Limiter: a global budget, one message a second per chat, a
 // pause after a 429) and the loan lookup lockout (Attempts), and opens
 // clients (NewClient). cmd and tests import it; flows must not (they see store only).
@@ -52,8 +57,8 @@ func (s *Store) lockKey(chatID int64) string {
 	return s.prefix + "lock:" + strconv.FormatInt(chatID, 10)
 }
 
-func (s *Store) updKey(updateID int64) string {
-	return s.prefix + "upd:" + strconv.FormatInt(updateID, 10)
+func (s *Store) owedKey(chatID int64) string {
+	return s.prefix + "owed:" + strconv.FormatInt(chatID, 10)
 }
 
 // NewClient opens a client from a redis:// or rediss:// URL, speaking RESP2
@@ -101,4 +106,23 @@ func scrub(msg, rawURL string) string {
 		return msg
 	}
 	return strings.ReplaceAll(msg, pw, "xxxxx")
+}
+
+// Durable reports whether the server keeps its data on disk (an append-only
+// file or RDB snapshots). Sessions and the intake's record live there, so a
+// server that keeps nothing loses them when it restarts. A server that
+// refuses CONFIG (managed services) is taken as durable.
+func Durable(ctx context.Context, rdb *goredis.Client) (bool, error) {
+	res, err := rdb.ConfigGet(ctx, "appendonly").Result()
+	if err != nil {
+		return true, err
+	}
+	if res["appendonly"] == "yes" {
+		return true, nil
+	}
+	res, err = rdb.ConfigGet(ctx, "save").Result()
+	if err != nil {
+		return true, err
+	}
+	return strings.TrimSpace(res["save"]) != "", nil
 }

@@ -50,8 +50,7 @@ func TestKeysAndTTLs(t *testing.T) {
 		value    string // "" means any
 		min, max time.Duration
 	}{
-		{"lock:42", c.Token, store.LockTTL - 5*time.Second, store.LockTTL},
-		{"upd:9001", "processing", 2*store.LockTTL - 5*time.Second, 2 * store.LockTTL},
+		{"lock:42", c.Token, store.LockTTL - time.Second, store.LockTTL},
 	}
 	for _, ck := range checks {
 		if v := get(ck.key); v != ck.value {
@@ -61,7 +60,7 @@ func TestKeysAndTTLs(t *testing.T) {
 			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
 		}
 	}
-	if err := s.Commit(ctx, c, &store.Session{ChatID: 42, Lang: "id"}); err != nil {
+	if err := s.Commit(ctx, c, &store.Session{ChatID: 42, Lang: "id"}, &store.Owed{Version: 1}, store.OwedKeep); err != nil {
 		t.Fatal(err)
 	}
 	after := []struct {
@@ -70,19 +69,25 @@ func TestKeysAndTTLs(t *testing.T) {
 		min, max time.Duration
 	}{
 		{"sess:42", "", store.SessionTTL - time.Minute, store.SessionTTL},
-		{"upd:9001", "done", store.DedupTTL - time.Minute, store.DedupTTL},
+		{"owed:42", "", store.OwedKeep - time.Minute, store.OwedKeep},
 		{"lock:42", "", -2, -2}, // gone
 	}
 	for _, ck := range after {
-		if v := get(ck.key); ck.value != "" && v != ck.value {
+		if v := get(ck.key); ck.value != "" && ck.key != "owed:42" && v != ck.value {
 			t.Errorf("%s = %q, want %q", ck.key, v, ck.value)
 		}
 		if d := ttl(ck.key); d < ck.min || d > ck.max {
 			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
 		}
 	}
-	if v := get("sess:42"); !strings.Contains(v, `"v":1`) {
-		t.Errorf("sess:42 = %s, want JSON with version 1", v)
+	if v := get("sess:42"); !strings.Contains(v, `"v":1`) || !strings.Contains(v, `"last":9001`) {
+		t.Errorf("sess:42 = %s, want JSON with version 1 and last update 9001", v)
+	}
+	if v, _ := rdb.HGet(ctx, prefix+"owed:42", "v").Result(); v != "1" {
+		t.Errorf("owed:42 v = %q, want 1", v)
+	}
+	if n, _ := rdb.Keys(ctx, prefix+"upd:*").Result(); len(n) != 0 {
+		t.Errorf("per-update keys %v: the session is the dedup record", n)
 	}
 }
 

@@ -1,12 +1,14 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -14,44 +16,27 @@ import (
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
-// processingTTL bounds how long an update id stays marked as being handled
-// when its worker neither commits nor aborts (a crash): after it, a
-// redelivery is handled again.
-const processingTTL = 2 * store.LockTTL
-
-// claimScript marks the update id (when ARGV[1] is "1"), takes the chat's
-// lock and reads the session, in one round trip. It returns {1} for a
-// duplicate update, {2} for a busy chat (after undoing its dedup marker),
-// {0} for a chat without a session and {0, json} otherwise.
+// claimScript takes the chat's lock and reads the session and the owed
+// record, in one round trip. It returns {1} for a busy chat and {0,
+// session or false, owed or false} otherwise.
 //
-// KEYS: upd, lock, sess. ARGV: dedup flag, token, lock TTL ms, processing TTL ms.
+// KEYS: lock, sess, owed. ARGV: token, lease ms.
 var claimScript = goredis.NewScript(`
-if ARGV[1] == "1" then
-  if not redis.call("SET", KEYS[1], "processing", "NX", "PX", ARGV[4]) then
-    return {1}
-  end
+if not redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
+  return {1}
 end
-if not redis.call("SET", KEYS[2], ARGV[2], "NX", "PX", ARGV[3]) then
-  if ARGV[1] == "1" then
-    redis.call("DEL", KEYS[1])
-  end
-  return {2}
-end
-local s = redis.call("GET", KEYS[3])
-if not s then
-  return {0}
-end
-return {0, s}
+return {0, redis.call("GET", KEYS[2]), redis.call("HGET", KEYS[3], "doc")}
 `)
 
-// commitScript saves or deletes the session if the lock is still ours and
-// the stored version is the claimed one ("" = no session was stored), marks
-// the update done and releases the lock. It returns 0 on success, 1 when
-// the lock is lost (nothing touched) and 2 when the session changed (only
-// the lock released).
+// commitScript saves or deletes the session and replaces the owed record
+// if the lock is still ours and the stored version is the claimed one (""
+// = no session was stored), and releases the lock. It returns 0 on
+// success, 1 when the lock is lost (nothing touched) and 2 when the
+// session changed (only the lock released).
 //
-// KEYS: lock, sess, upd. ARGV: token, claimed version, session JSON ("" =
-// delete), session TTL ms, dedup flag, dedup TTL ms.
+// KEYS: lock, sess, owed. ARGV: token, claimed version, session JSON (""
+// = delete), session TTL ms, owed version ("" = leave the owed record),
+// owed JSON, owed TTL ms.
 var commitScript = goredis.NewScript(`
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then
   return 1
@@ -77,61 +62,100 @@ if ARGV[3] == "" then
 else
   redis.call("SET", KEYS[2], ARGV[3], "PX", ARGV[4])
 end
-if ARGV[5] == "1" then
-  redis.call("SET", KEYS[3], "done", "PX", ARGV[6])
+if ARGV[5] ~= "" then
+  redis.call("HSET", KEYS[3], "v", ARGV[5], "doc", ARGV[6])
+  redis.call("PEXPIRE", KEYS[3], ARGV[7])
 end
 redis.call("DEL", KEYS[1])
 return 0
 `)
 
-// abortScript releases the lock if the token matches and forgets the update
-// id if it is still being processed (never a "done" one).
+// renewScript extends the lock's lease if the token is still ours.
 //
-// KEYS: lock, upd. ARGV: token, dedup flag.
+// KEYS: lock. ARGV: token, lease ms.
+var renewScript = goredis.NewScript(`
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call("PEXPIRE", KEYS[1], ARGV[2])
+return 1
+`)
+
+// abortScript releases the lock if the token matches.
+//
+// KEYS: lock. ARGV: token.
 var abortScript = goredis.NewScript(`
 if redis.call("GET", KEYS[1]) == ARGV[1] then
   redis.call("DEL", KEYS[1])
 end
-if ARGV[2] == "1" and redis.call("GET", KEYS[2]) == "processing" then
-  redis.call("DEL", KEYS[2])
-end
 return 0
 `)
 
-// Claim implements store.SessionStore in one round trip.
+// setOwedScript replaces the owed record if its version is the expected
+// one. It returns 0 on success and 1 otherwise.
+//
+// KEYS: owed. ARGV: version, owed JSON, TTL ms.
+var setOwedScript = goredis.NewScript(`
+if redis.call("HGET", KEYS[1], "v") ~= ARGV[1] then
+  return 1
+end
+redis.call("HSET", KEYS[1], "doc", ARGV[2])
+redis.call("PEXPIRE", KEYS[1], ARGV[3])
+return 0
+`)
+
+// Claim implements store.SessionStore in one round trip (two for a
+// duplicate, whose lock is released at once).
 func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim, error) {
 	token := rand.Text()
 	res, err := claimScript.Run(ctx, s.rdb,
-		[]string{s.updKey(updateID), s.lockKey(chatID), s.sessKey(chatID)},
-		flag(updateID), token, store.LockTTL.Milliseconds(), processingTTL.Milliseconds(),
+		[]string{s.lockKey(chatID), s.sessKey(chatID), s.owedKey(chatID)},
+		token, store.LockTTL.Milliseconds(),
 	).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 	}
-	code, _ := res[0].(int64)
-	switch code {
-	case 1:
-		return nil, fmt.Errorf("claim update %d: %w", updateID, store.ErrDuplicate)
-	case 2:
+	if code, _ := res[0].(int64); code == 1 {
 		return nil, fmt.Errorf("claim chat %d: %w", chatID, store.ErrBusy)
 	}
 	c := &store.Claim{ChatID: chatID, UpdateID: updateID, Token: token}
-	if len(res) > 1 {
-		raw, _ := res[1].(string)
-		sess, err := decode(raw)
-		if err != nil {
+	if raw, ok := res[1].(string); ok {
+		if c.Session, err = decode(raw); err != nil {
 			// The lock is ours: give it back rather than block the chat.
 			_ = s.Abort(context.WithoutCancel(ctx), c)
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}
-		c.Session = sess
+	}
+	if raw, ok := res[2].(string); ok {
+		if c.Owed, err = decodeOwed(raw); err != nil {
+			_ = s.Abort(context.WithoutCancel(ctx), c)
+			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
+		}
+	}
+	if updateID != 0 && c.Session != nil && updateID <= c.Session.LastUpdate {
+		_ = s.Abort(context.WithoutCancel(ctx), c)
+		c.Token = ""
+		return c, fmt.Errorf("claim update %d: %w", updateID, store.ErrDuplicate)
 	}
 	return c, nil
 }
 
+// Renew implements store.SessionStore.
+func (s *Store) Renew(ctx context.Context, c *store.Claim) error {
+	ok, err := renewScript.Run(ctx, s.rdb, []string{s.lockKey(c.ChatID)}, c.Token, store.LockTTL.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("renew chat %d: %w", c.ChatID, err)
+	}
+	if ok != 1 {
+		return fmt.Errorf("renew chat %d: lock lost: %w", c.ChatID, store.ErrConflict)
+	}
+	return nil
+}
+
 // Commit implements store.SessionStore in one round trip. On success it
-// sets sess.Version and sess.UpdatedAt; on ErrConflict sess is untouched.
-func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session) error {
+// sets sess.Version, sess.LastUpdate and sess.UpdatedAt; on ErrConflict
+// sess is untouched.
+func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session, owed *store.Owed, ttl time.Duration) error {
 	if c == nil {
 		return errors.New("redis: commit without a claim")
 	}
@@ -145,16 +169,21 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session)
 	if sess != nil {
 		upd = *sess
 		upd.Version = old + 1
+		upd.LastUpdate = max(upd.LastUpdate, c.UpdateID)
 		upd.UpdatedAt = time.Now().UTC().Round(0)
 		var err error
 		if raw, err = json.Marshal(&upd); err != nil {
 			return fmt.Errorf("commit chat %d: encode session: %w", c.ChatID, err)
 		}
 	}
+	owedVersion, owedRaw, err := encodeOwed(owed)
+	if err != nil {
+		return fmt.Errorf("commit chat %d: %w", c.ChatID, err)
+	}
 	code, err := commitScript.Run(ctx, s.rdb,
-		[]string{s.lockKey(c.ChatID), s.sessKey(c.ChatID), s.updKey(c.UpdateID)},
+		[]string{s.lockKey(c.ChatID), s.sessKey(c.ChatID), s.owedKey(c.ChatID)},
 		c.Token, claimed, raw, store.SessionTTL.Milliseconds(),
-		flag(c.UpdateID), store.DedupTTL.Milliseconds(),
+		owedVersion, owedRaw, max(ttl, time.Millisecond).Milliseconds(),
 	).Int()
 	if err != nil {
 		return fmt.Errorf("commit chat %d: %w", c.ChatID, err)
@@ -166,25 +195,92 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session)
 		return fmt.Errorf("commit chat %d: session changed: %w", c.ChatID, store.ErrConflict)
 	}
 	if sess != nil {
-		sess.Version, sess.UpdatedAt = upd.Version, upd.UpdatedAt
+		sess.Version, sess.LastUpdate, sess.UpdatedAt = upd.Version, upd.LastUpdate, upd.UpdatedAt
 	}
 	return nil
 }
 
 // Abort implements store.SessionStore. It is safe after a Commit, failed or
-// not: it never touches another worker's lock or a "done" marker.
+// not: it never touches another worker's lock.
 func (s *Store) Abort(ctx context.Context, c *store.Claim) error {
-	if c == nil {
+	if c == nil || c.Token == "" {
 		return nil
 	}
-	err := abortScript.Run(ctx, s.rdb,
-		[]string{s.lockKey(c.ChatID), s.updKey(c.UpdateID)},
-		c.Token, flag(c.UpdateID),
-	).Err()
-	if err != nil {
+	if err := abortScript.Run(ctx, s.rdb, []string{s.lockKey(c.ChatID)}, c.Token).Err(); err != nil {
 		return fmt.Errorf("abort chat %d: %w", c.ChatID, err)
 	}
 	return nil
+}
+
+// SetOwed implements store.SessionStore.
+func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl time.Duration) error {
+	version, raw, err := encodeOwed(o)
+	if err != nil || o == nil {
+		return fmt.Errorf("set owed chat %d: %w", chatID, cmp.Or(err, errors.New("nil record")))
+	}
+	code, err := setOwedScript.Run(ctx, s.rdb, []string{s.owedKey(chatID)}, version, raw,
+		max(ttl, time.Millisecond).Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("set owed chat %d: %w", chatID, err)
+	}
+	if code != 0 {
+		return fmt.Errorf("set owed chat %d: version %d replaced: %w", chatID, o.Version, store.ErrConflict)
+	}
+	return nil
+}
+
+// LoadOwed implements store.SessionStore.
+func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error) {
+	raw, err := s.rdb.HGet(ctx, s.owedKey(chatID), "doc").Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("load owed chat %d: %w", chatID, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load owed chat %d: %w", chatID, err)
+	}
+	return decodeOwed(raw)
+}
+
+// OwedChats implements store.SessionStore with SCAN over the store's
+// owed keys: run at start-up, not per update.
+func (s *Store) OwedChats(ctx context.Context) ([]int64, error) {
+	var chats []int64
+	pattern := escapeGlob(s.prefix) + "owed:*"
+	iter := s.rdb.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		id, err := strconv.ParseInt(strings.TrimPrefix(iter.Val(), s.prefix+"owed:"), 10, 64)
+		if err == nil {
+			chats = append(chats, id)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return nil, fmt.Errorf("owed chats: %w", err)
+	}
+	return chats, nil
+}
+
+func encodeOwed(o *store.Owed) (version string, raw []byte, err error) {
+	if o == nil {
+		return "", nil, nil
+	}
+	if raw, err = json.Marshal(o); err != nil {
+		return "", nil, fmt.Errorf("encode owed: %w", err)
+	}
+	return strconv.FormatInt(o.Version, 10), raw, nil
+}
+
+func decodeOwed(raw string) (*store.Owed, error) {
+	var o store.Owed
+	if err := json.Unmarshal([]byte(raw), &o); err != nil {
+		return nil, fmt.Errorf("decode owed: %w", err)
+	}
+	return &o, nil
+}
+
+// escapeGlob escapes SCAN's pattern characters in a literal prefix.
+func escapeGlob(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`, "]", `\]`)
+	return r.Replace(s)
 }
 
 // Load implements store.SessionStore.
@@ -203,21 +299,13 @@ func (s *Store) Load(ctx context.Context, chatID int64) (*store.Session, error) 
 	return sess, nil
 }
 
-// Delete implements store.SessionStore. It removes only the session: the
-// lock and dedup markers expire on their own.
+// Delete implements store.SessionStore. It removes the session and the
+// owed record; a lock expires on its own.
 func (s *Store) Delete(ctx context.Context, chatID int64) error {
-	if err := s.rdb.Del(ctx, s.sessKey(chatID)).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.sessKey(chatID), s.owedKey(chatID)).Err(); err != nil {
 		return fmt.Errorf("delete chat %d: %w", chatID, err)
 	}
 	return nil
-}
-
-// flag tells the scripts whether the update id takes part in dedup.
-func flag(updateID int64) string {
-	if updateID == 0 {
-		return ""
-	}
-	return "1"
 }
 
 func decode(raw string) (*store.Session, error) {

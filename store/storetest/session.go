@@ -30,6 +30,10 @@ func RunSessionStore(t *testing.T, newStore func(t *testing.T) store.SessionStor
 		{"CommitNilDeletes", testCommitNil},
 		{"Delete", testDelete},
 		{"ConcurrentClaims", testConcurrent},
+		{"OwedWithCommit", testOwedWithCommit},
+		{"SetOwedComparesVersion", testSetOwed},
+		{"OwedChatsAndDelete", testOwedChats},
+		{"RenewKeepsTheLease", testRenew},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

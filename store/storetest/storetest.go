@@ -39,7 +39,7 @@ func mustClaim(t *testing.T, s store.SessionStore, chatID, updateID int64) *stor
 // mustCommit commits or fails the test.
 func mustCommit(t *testing.T, s store.SessionStore, c *store.Claim, sess *store.Session) {
 	t.Helper()
-	if err := s.Commit(bg(t), c, sess); err != nil {
+	if err := s.Commit(bg(t), c, sess, nil, 0); err != nil {
 		t.Fatalf("Commit(chat %d, update %d): %v", c.ChatID, c.UpdateID, err)
 	}
 }

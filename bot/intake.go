@@ -1,0 +1,394 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	tgm "github.com/go-telegram/bot/models"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Stats counts what the intake did since start. Read it with Bot.Stats.
+type Stats struct {
+	Recorded     atomic.Int64 // updates recorded in the ingest
+	Undecodable  atomic.Int64 // updates that did not decode (dead letters)
+	Handled      atomic.Int64 // updates handled and acknowledged
+	FloodDropped atomic.Int64 // updates dropped because their chat flooded
+	Retried      atomic.Int64 // handling attempts repeated after a store failure
+	RepliesLost  atomic.Int64 // replies given up (400, 403, or retried too long)
+	SendRetries  atomic.Int64 // Bot API calls repeated after a 429, 5xx or network error
+}
+
+// Stats returns the intake's counters.
+func (b *Bot) Stats() *Stats { return &b.stats }
+
+// errFatal marks an answer of Telegram that waiting will not fix (a wrong
+// token).
+var errFatal = errors.New("telegram refuses the token")
+
+// Run takes updates in until ctx is cancelled: it waits for Telegram (and
+// deletes any webhook, which would block polling), sends the replies still
+// owed from an earlier run, hands out the updates recorded and not handled
+// then, and polls. On cancel it stops polling and reading, lets the updates
+// in progress finish within HandleTimeout, and returns nil; updates still
+// queued stay recorded for the next start. It fails only when Telegram
+// refuses the token.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.h == nil || b.cfg.Ingest == nil {
+		return errors.New("bot: Run needs a handler and an ingest")
+	}
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("bot: Run called twice")
+	}
+	if err := b.waitTelegram(ctx); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	b.setCommands(ctx)
+
+	// Work outlives ctx by HandleTimeout, so that what is in progress ends.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(b.cfg.HandleTimeout, stopWork) })
+	defer stopAfter()
+
+	sc := newScheduler(b.cfg.Workers, b.cfg.MaxInFlight, b.cfg.FloodBurst, b.cfg.FloodRate)
+	var wg sync.WaitGroup
+	for range b.cfg.Workers {
+		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
+	}
+	b.resume(ctx, sc)
+	wg.Go(func() { b.poll(ctx) })
+	b.read(ctx, sc)
+	sc.close()
+	wg.Wait()
+	b.log.Info("telegram intake stopped")
+	return nil
+}
+
+// waitTelegram deletes the webhook, retrying with backoff while Telegram
+// cannot be reached, and says what it waits for.
+func (b *Bot) waitTelegram(ctx context.Context) error {
+	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
+	for {
+		_, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {
+			return fmt.Errorf("bot: %w: %s", errFatal, redact(err))
+		}
+		wait := bo.next()
+		b.log.Warn("waiting for Telegram", "err", redact(err), "retry_in", wait.String())
+		if !sleep(ctx, wait) {
+			return nil
+		}
+	}
+}
+
+// resume queues, before any new update, a flush of every chat that may
+// still be owed replies, then the updates recorded and not acknowledged by
+// the last run, in their order. It retries while the stores do not answer.
+func (b *Bot) resume(ctx context.Context, sc *scheduler) {
+	chats := retry(ctx, b, "replies owed", func() ([]int64, error) { return b.h.OwedChats(ctx) })
+	for _, chat := range chats {
+		sc.add(job{chat: chat, flush: true})
+	}
+	pending := retry(ctx, b, "updates in progress", func() ([]store.Inbound, error) { return b.cfg.Ingest.Pending(ctx) })
+	for _, in := range pending {
+		b.enqueue(sc, in)
+	}
+	if len(chats)+len(pending) > 0 {
+		b.log.Info("resuming", "chats_owed", len(chats), "updates_pending", len(pending))
+	}
+}
+
+// read hands recorded updates to the scheduler until ctx is done, waiting
+// while too many are in flight.
+func (b *Bot) read(ctx context.Context, sc *scheduler) {
+	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
+	for ctx.Err() == nil {
+		room := sc.waitRoom(ctx)
+		if room == 0 {
+			return
+		}
+		ins, err := b.cfg.Ingest.Read(ctx, min(room, 100), time.Second)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			b.log.Warn("read ingest", "err", err)
+			sleep(ctx, bo.next())
+			continue
+		}
+		bo.reset()
+		for _, in := range ins {
+			b.enqueue(sc, in)
+		}
+	}
+}
+
+// enqueue queues one recorded update, or drops it when its chat floods.
+func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
+	switch sc.add(job{chat: in.ChatID, in: in}) {
+	case admitted:
+	case floodWarn:
+		b.stats.FloodDropped.Add(1)
+	case flooded:
+		b.stats.FloodDropped.Add(1)
+		b.ack(context.Background(), in)
+	}
+}
+
+// getUpdatesAnswer is the Bot API's answer to getUpdates, each update kept
+// raw so that one that does not decode spoils nothing else.
+type getUpdatesAnswer struct {
+	OK          bool              `json:"ok"`
+	Result      []json.RawMessage `json:"result"`
+	ErrorCode   int               `json:"error_code"`
+	Description string            `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// poll long-polls getUpdates until ctx is done. Each batch is recorded
+// before the next request confirms it; a batch that cannot be recorded is
+// asked for again.
+func (b *Bot) poll(ctx context.Context) {
+	offset := retry(ctx, b, "ingest offset", func() (int64, error) { return b.cfg.Ingest.Offset(ctx) })
+	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
+	failing := false
+	for ctx.Err() == nil {
+		raws, wait, err := b.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !failing {
+				b.log.Warn("waiting for Telegram: getUpdates failed", "err", redact(err))
+			}
+			failing = true
+			sleep(ctx, max(wait, bo.next()))
+			continue
+		}
+		if failing {
+			b.log.Info("getUpdates answers again")
+			failing = false
+		}
+		bo.reset()
+		ins, next := b.decodeBatch(ctx, raws, offset)
+		if len(raws) == 0 {
+			continue
+		}
+		n := retry(ctx, b, "record updates", func() (int, error) { return b.cfg.Ingest.Record(ctx, ins, next) })
+		if ctx.Err() != nil {
+			return
+		}
+		b.stats.Recorded.Add(int64(n))
+		offset = next
+	}
+}
+
+// getUpdates asks for the updates from offset, as JSON through the same
+// HTTP client the library uses. wait is Telegram's retry_after on a 429.
+func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMessage, wait time.Duration, err error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset": offset, "timeout": int((b.cfg.PollTimeout - time.Second).Seconds()),
+		"allowed_updates": []string{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery},
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
+		b.cfg.APIURL+"/bot"+b.cfg.Token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, errors.New("getUpdates: cannot build the request")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("getUpdates: %s", scrubToken(err.Error(), b.cfg.Token))
+	}
+	defer resp.Body.Close()
+	var ans getUpdatesAnswer
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&ans); err != nil {
+		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, answer does not decode", resp.StatusCode)
+	}
+	if !ans.OK {
+		err := fmt.Errorf("getUpdates: %d %s", ans.ErrorCode, ans.Description)
+		return nil, time.Duration(ans.Parameters.RetryAfter) * time.Second, err
+	}
+	return ans.Result, 0, nil
+}
+
+// decodeBatch decodes each update alone. One that decodes is recorded as
+// it came; one that does not is logged (id and type, never text), counted
+// and kept as a dead letter, and what can be read of its sender is
+// recorded instead, so that they are told the message could not be read.
+// next is the offset that confirms the batch.
+func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset int64) (ins []store.Inbound, next int64) {
+	next = offset
+	for _, raw := range raws {
+		var head struct {
+			ID int64 `json:"update_id"`
+		}
+		_ = json.Unmarshal(raw, &head)
+		if head.ID >= next {
+			next = head.ID + 1
+		}
+		var u tgm.Update
+		err := json.Unmarshal(raw, &u)
+		if err == nil && head.ID != 0 {
+			ins = append(ins, store.Inbound{UpdateID: head.ID, ChatID: chatOf(&u), Raw: raw})
+			continue
+		}
+		b.deadLetter(ctx, head.ID, raw, err)
+		if in, ok := senderOnly(head.ID, raw); ok {
+			ins = append(ins, in)
+		}
+	}
+	return ins, next
+}
+
+func (b *Bot) deadLetter(ctx context.Context, id int64, raw json.RawMessage, err error) {
+	reason := "no update_id"
+	if err != nil {
+		reason = truncate(err.Error(), 200)
+	}
+	kind := updateType(raw)
+	b.stats.Undecodable.Add(1)
+	b.log.Error("update does not decode: skipped", "update_id", id, "type", kind, "reason", reason)
+	d := store.DeadLetter{UpdateID: id, Type: kind, Reason: reason, At: time.Now().UTC()}
+	if err := b.cfg.Ingest.AddDeadLetter(ctx, d); err != nil {
+		b.log.Warn("dead letter not kept", "update_id", id, "err", err)
+	}
+}
+
+// updateType names the update's kind: its first field besides update_id.
+func updateType(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "not an object"
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := t.(string)
+		if key != "" && key != "update_id" {
+			return truncate(key, 40)
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			break
+		}
+	}
+	return "unknown"
+}
+
+// senderOnly reads the chat and sender of a message that does not decode
+// as a whole and rebuilds it without its content.
+func senderOnly(id int64, raw json.RawMessage) (store.Inbound, bool) {
+	var m struct {
+		Message *struct {
+			ID   int `json:"message_id"`
+			Date int `json:"date"`
+			Chat struct {
+				ID   int64  `json:"id"`
+				Type string `json:"type"`
+			} `json:"chat"`
+			From *struct {
+				ID           int64  `json:"id"`
+				IsBot        bool   `json:"is_bot"`
+				FirstName    string `json:"first_name"`
+				LanguageCode string `json:"language_code"`
+			} `json:"from"`
+		} `json:"message"`
+	}
+	if id == 0 || json.Unmarshal(raw, &m) != nil || m.Message == nil || m.Message.From == nil || m.Message.Chat.ID == 0 {
+		return store.Inbound{}, false
+	}
+	mm := m.Message
+	rebuilt, err := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{
+		"message_id": mm.ID, "date": max(mm.Date, 1),
+		"chat": map[string]any{"id": mm.Chat.ID, "type": mm.Chat.Type},
+		"from": map[string]any{"id": mm.From.ID, "is_bot": mm.From.IsBot, "first_name": mm.From.FirstName,
+			"language_code": mm.From.LanguageCode},
+	}})
+	if err != nil {
+		return store.Inbound{}, false
+	}
+	return store.Inbound{UpdateID: id, ChatID: mm.Chat.ID, Raw: rebuilt}, true
+}
+
+// retry calls fn until it succeeds or ctx is done, backing off and logging
+// what it waits for.
+func retry[T any](ctx context.Context, b *Bot, what string, fn func() (T, error)) T {
+	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
+	for {
+		v, err := fn()
+		if err == nil || ctx.Err() != nil {
+			return v
+		}
+		wait := bo.next()
+		b.log.Warn("waiting for the store", "what", what, "err", err, "retry_in", wait.String())
+		sleep(ctx, wait)
+	}
+}
+
+// backoff doubles a wait from min to max, with jitter.
+type backoff struct {
+	min, max, cur time.Duration
+}
+
+func (b *backoff) next() time.Duration {
+	if b.cur == 0 {
+		b.cur = b.min
+	} else {
+		b.cur = min(b.cur*2, b.max)
+	}
+	return b.cur/2 + time.Duration(jitter(int64(b.cur/2)+1))
+}
+
+func (b *backoff) reset() { b.cur = 0 }
+
+var jitterSeed atomic.Uint64
+
+// jitter returns a pseudo-random number in [0, n).
+func jitter(n int64) int64 {
+	x := jitterSeed.Add(0x9E3779B97F4A7C15)
+	x ^= x >> 31
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 29
+	return int64(x % uint64(n))
+}
+
+// sleep waits d or until ctx is done; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func scrubToken(msg, token string) string {
+	if token == "" {
+		return msg
+	}
+	return string(bytes.ReplaceAll([]byte(msg), []byte(token), []byte("***")))
+}

@@ -1,0 +1,237 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Outcome is what handling one update leaves to the transport.
+//
+// Replies are owed from the moment the session commits: the record of
+// them (store.Owed) is written in the same round trip. The transport sends
+// them and then calls Delivered, with lost set when Telegram refused them
+// for good. Until then, a restart sends them again (OwedChats, Flush), and
+// an answer the user gives meanwhile is bound to the question they saw:
+//
+//   - replies pending (never known to arrive) or lost: the input is applied
+//     to the session as it was before them (store.Owed.Undo); the same
+//     answer given again changes nothing, and lost replies are sent again;
+//   - replies delivered after the input was received: the same answer given
+//     again changes nothing (it was typed while the reply was on its way);
+//     any other input answers the current question.
+type Outcome struct {
+	ChatID  int64
+	Replies []Reply
+	// Retry reports that the update was not handled because a store or a
+	// network did not answer: nothing changed, and the transport should try
+	// the update again. Replies holds the apology to send if it gives up.
+	Retry bool
+	owed  *store.Owed
+}
+
+// Owes reports whether the outcome has replies on record to settle.
+func (o Outcome) Owes() bool { return o.owed != nil }
+
+// Delivered settles the replies of out: delivered, or lost when Telegram
+// refused them for good. A record replaced meanwhile by a later update is
+// left alone.
+func (e *Engine) Delivered(ctx context.Context, out Outcome, lost bool) error {
+	if out.owed == nil {
+		return nil
+	}
+	o := *out.owed
+	o.At = e.cfg.Now().UTC().Round(0)
+	ttl := store.OwedKeep
+	if lost {
+		o.Status, ttl = store.OwedLost, store.SessionTTL
+	} else {
+		o.Status, o.Replies, o.Undo = store.OwedDelivered, nil, nil
+	}
+	err := e.cfg.Sessions.SetOwed(ctx, out.ChatID, &o, ttl)
+	if errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// OwedChats lists the chats whose replies may still be owed: a transport
+// calls Flush for each at start, before any new update.
+func (e *Engine) OwedChats(ctx context.Context) ([]int64, error) {
+	return e.cfg.Sessions.OwedChats(ctx)
+}
+
+// Flush returns the replies still pending for chatID (none when they were
+// delivered or lost), to be sent and settled like any outcome.
+func (e *Engine) Flush(ctx context.Context, chatID int64) (Outcome, error) {
+	o, err := e.cfg.Sessions.LoadOwed(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Outcome{ChatID: chatID}, nil
+	}
+	if err != nil {
+		return Outcome{ChatID: chatID}, err
+	}
+	if o.Status != store.OwedPending {
+		return Outcome{ChatID: chatID}, nil
+	}
+	return Outcome{ChatID: chatID, Replies: e.decodeReplies(o, chatID), owed: o}, nil
+}
+
+// owedAgain answers a redelivered update: its replies again when they are
+// still pending (the process died before sending them), else nothing.
+func (e *Engine) owedAgain(claim *store.Claim, u Update) Outcome {
+	if claim == nil || claim.Owed == nil || claim.Owed.UpdateID != u.ID || claim.Owed.Status != store.OwedPending {
+		return Outcome{ChatID: u.ChatID}
+	}
+	return Outcome{ChatID: u.ChatID, Replies: e.decodeReplies(claim.Owed, u.ChatID), owed: claim.Owed}
+}
+
+// startingPoint chooses the session the input applies to, and the replies
+// that must go out before the input's own. When the input changes nothing
+// it returns the outcome to give instead (settled).
+func (e *Engine) startingPoint(claim *store.Claim, u Update, input string) (base *store.Session, first []Reply, settled *Outcome) {
+	o := claim.Owed
+	if o == nil || (claim.Session != nil && o.Version != claim.Session.Version) {
+		return claim.Session, nil, nil
+	}
+	repeated := input != "" && input == o.Input
+	switch o.Status {
+	case store.OwedPending:
+		first = e.decodeReplies(o, u.ChatID)
+		if repeated {
+			return nil, nil, &Outcome{ChatID: u.ChatID, Replies: first, owed: o}
+		}
+		return o.Undo, first, nil
+	case store.OwedLost:
+		if repeated {
+			again := *o
+			again.Status = store.OwedPending
+			return nil, nil, &Outcome{ChatID: u.ChatID, Replies: e.decodeReplies(o, u.ChatID), owed: &again}
+		}
+		return o.Undo, nil, nil
+	case store.OwedDelivered:
+		if repeated && !u.Received.IsZero() && u.Received.Before(o.At) {
+			return nil, nil, &Outcome{ChatID: u.ChatID}
+		}
+	}
+	return claim.Session, nil, nil
+}
+
+// owe builds the record of the replies committed with the session.
+func (e *Engine) owe(claim *store.Claim, u Update, input string, base *store.Session, replies []Reply, log *slog.Logger) *store.Owed {
+	o := &store.Owed{Version: 1, UpdateID: u.ID, Status: store.OwedPending, Input: input}
+	if claim.Session != nil {
+		o.Version = claim.Session.Version + 1
+	}
+	if base != nil {
+		o.Undo = cloneSession(base)
+		o.Undo.Drafts = nil // a draft is not part of the question asked
+	}
+	raw, err := encodeReplies(replies)
+	if err != nil {
+		log.Warn("replies not on record", "err", err)
+	}
+	o.Replies = raw
+	return o
+}
+
+// decodeReplies returns the replies on record; a record that does not
+// decode is logged and owes nothing.
+func (e *Engine) decodeReplies(o *store.Owed, chatID int64) []Reply {
+	rs, err := decodeReplies(o.Replies)
+	if err != nil {
+		e.cfg.Log.Error("owed replies do not decode", "chat_id", chatID, "err", err)
+	}
+	return rs
+}
+
+// encodeReplies encodes replies for the owed record. A reply carrying a
+// document (an export) is left out: it is sent once, and asked for again
+// if it is lost.
+func encodeReplies(rs []Reply) ([]byte, error) {
+	list := make([]json.RawMessage, 0, len(rs))
+	for _, r := range rs {
+		if r.Document != nil {
+			continue
+		}
+		b, err := EncodeReply(r)
+		if err != nil {
+			return nil, fmt.Errorf("encode reply %s: %w", r.Text.ID, err)
+		}
+		list = append(list, b)
+	}
+	return json.Marshal(list)
+}
+
+func decodeReplies(raw []byte) ([]Reply, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("decode replies: %w", err)
+	}
+	rs := make([]Reply, 0, len(list))
+	for _, b := range list {
+		r, err := DecodeReply(b)
+		if err != nil {
+			return rs, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+// fingerprint identifies an input, to recognise the same answer given
+// twice; "" for inputs that are never the same twice.
+func fingerprint(u Update) string {
+	switch u.Kind {
+	case KindText:
+		if t := normalize(u.Text); t != "" {
+			return "t:" + t
+		}
+	case KindButton:
+		return "b:" + u.Button
+	case KindContact:
+		if u.Contact != nil {
+			return "c:" + u.Contact.Phone
+		}
+	}
+	return ""
+}
+
+// keepLease renews the claim's lease while the update is handled, so that
+// a slow step keeps its chat while a crashed worker's lock expires within
+// store.LockTTL. The commit checks the lock, so a lease lost meanwhile
+// costs the update a retry, never a double effect.
+func (e *Engine) keepLease(claim *store.Claim) (stop func()) {
+	every := store.LockTTL / 3
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	var renew func()
+	renew = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		err := e.cfg.Sessions.Renew(ctx, claim)
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || errors.Is(err, store.ErrConflict) {
+			return
+		}
+		t = time.AfterFunc(every, renew)
+	}
+	t = time.AfterFunc(every, renew)
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
+}

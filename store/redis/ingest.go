@@ -1,0 +1,199 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/diskum-tangerang/umkmbot/store"
+)
+
+// Ingest is the intake's durable record on Redis (store.IngestStore): a
+// stream "ingest" read through the consumer group "bot", the getUpdates
+// offset in "ingest:offset" (recorded in the same script as the updates)
+// and the dead letters in the list "deadletters" (newest first, at most
+// store.MaxDeadLetters). An acknowledged update is deleted from the stream,
+// so the stream holds only the work not done yet.
+type Ingest struct {
+	rdb      *goredis.Client
+	prefix   string
+	consumer string
+}
+
+var _ store.IngestStore = (*Ingest)(nil)
+
+const ingestGroup = "bot"
+
+// NewIngest returns the ingest under prefix. consumer names this process
+// in the consumer group; a restarted process uses the same name to find
+// the work it left.
+func NewIngest(rdb *goredis.Client, prefix, consumer string) *Ingest {
+	return &Ingest{rdb: rdb, prefix: prefix, consumer: consumer}
+}
+
+func (g *Ingest) streamKey() string { return g.prefix + "ingest" }
+func (g *Ingest) offsetKey() string { return g.prefix + "ingest:offset" }
+func (g *Ingest) deadKey() string   { return g.prefix + "deadletters" }
+
+// recordScript appends the updates not below the stored offset and stores
+// the new offset. KEYS: stream, offset. ARGV: next offset, then (update
+// id, chat id, raw) for each update.
+var recordScript = goredis.NewScript(`
+local off = tonumber(redis.call("GET", KEYS[2]) or "0")
+local n = 0
+for i = 2, #ARGV, 3 do
+  if tonumber(ARGV[i]) >= off then
+    redis.call("XADD", KEYS[1], "*", "u", ARGV[i], "c", ARGV[i+1], "r", ARGV[i+2])
+    n = n + 1
+  end
+end
+if tonumber(ARGV[1]) > off then
+  redis.call("SET", KEYS[2], ARGV[1])
+end
+return n
+`)
+
+// Init creates the stream and its consumer group when missing.
+func (g *Ingest) Init(ctx context.Context) error {
+	err := g.rdb.XGroupCreateMkStream(ctx, g.streamKey(), ingestGroup, "0").Err()
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("ingest: create group: %w", err)
+	}
+	return nil
+}
+
+// Offset implements store.IngestStore.
+func (g *Ingest) Offset(ctx context.Context) (int64, error) {
+	v, err := g.rdb.Get(ctx, g.offsetKey()).Int64()
+	if errors.Is(err, goredis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ingest offset: %w", err)
+	}
+	return v, nil
+}
+
+// Record implements store.IngestStore in one round trip.
+func (g *Ingest) Record(ctx context.Context, ups []store.Inbound, next int64) (int, error) {
+	args := make([]any, 0, 1+3*len(ups))
+	args = append(args, next)
+	for _, u := range ups {
+		args = append(args, u.UpdateID, u.ChatID, u.Raw)
+	}
+	n, err := recordScript.Run(ctx, g.rdb, []string{g.streamKey(), g.offsetKey()}, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("ingest record: %w", err)
+	}
+	return n, nil
+}
+
+// Pending implements store.IngestStore.
+func (g *Ingest) Pending(ctx context.Context) ([]store.Inbound, error) {
+	var out []store.Inbound
+	for start := "0"; ; {
+		res, err := g.rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: ingestGroup, Consumer: g.consumer,
+			Streams: []string{g.streamKey(), start}, Count: 500}).Result()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, fmt.Errorf("ingest pending: %w", err)
+		}
+		batch := inbound(res)
+		if len(batch) == 0 {
+			return out, nil
+		}
+		out = append(out, batch...)
+		start = batch[len(batch)-1].Seq
+	}
+}
+
+// Read implements store.IngestStore.
+func (g *Ingest) Read(ctx context.Context, n int, block time.Duration) ([]store.Inbound, error) {
+	res, err := g.rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: ingestGroup, Consumer: g.consumer,
+		Streams: []string{g.streamKey(), ">"}, Count: int64(n), Block: block}).Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ingest read: %w", err)
+	}
+	return inbound(res), nil
+}
+
+// Ack implements store.IngestStore: XACK and XDEL in one round trip.
+func (g *Ingest) Ack(ctx context.Context, seqs ...string) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	_, err := g.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.XAck(ctx, g.streamKey(), ingestGroup, seqs...)
+		p.XDel(ctx, g.streamKey(), seqs...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ingest ack: %w", err)
+	}
+	return nil
+}
+
+// AddDeadLetter implements store.IngestStore.
+func (g *Ingest) AddDeadLetter(ctx context.Context, d store.DeadLetter) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	_, err = g.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.LPush(ctx, g.deadKey(), raw)
+		p.LTrim(ctx, g.deadKey(), 0, store.MaxDeadLetters-1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dead letter: %w", err)
+	}
+	return nil
+}
+
+// DeadLetters implements store.IngestStore.
+func (g *Ingest) DeadLetters(ctx context.Context, n int) ([]store.DeadLetter, error) {
+	raws, err := g.rdb.LRange(ctx, g.deadKey(), 0, int64(max(n, 1))-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("dead letters: %w", err)
+	}
+	out := make([]store.DeadLetter, 0, len(raws))
+	for _, r := range raws {
+		var d store.DeadLetter
+		if err := json.Unmarshal([]byte(r), &d); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func inbound(res []goredis.XStream) []store.Inbound {
+	var out []store.Inbound
+	for _, st := range res {
+		for _, m := range st.Messages {
+			in := store.Inbound{Seq: m.ID}
+			in.UpdateID, _ = strconv.ParseInt(str(m.Values["u"]), 10, 64)
+			in.ChatID, _ = strconv.ParseInt(str(m.Values["c"]), 10, 64)
+			in.Raw = []byte(str(m.Values["r"]))
+			if ms, _, ok := strings.Cut(m.ID, "-"); ok {
+				if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
+					in.Received = time.UnixMilli(n).UTC()
+				}
+			}
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
