@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/diskum-tangerang/umkmbot/bot/telegramtest"
+	"github.com/diskum-tangerang/umkmbot/store/postgres"
+	"github.com/diskum-tangerang/umkmbot/store/postgres/pgtest"
+	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
+)
+
+// TestMain lets a test start `umkmbot serve` as a child process of its own
+// binary (serveChild), so that it can be killed with SIGKILL.
+func TestMain(m *testing.M) {
+	if os.Getenv("UMKMBOT_TEST_CHILD") == "serve" {
+		err := run(context.Background(), []string{"serve"}, os.Getenv)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// serveEnv is the environment of a serve run on the fake, a fresh database
+// and a fresh Redis prefix.
+func serveEnv(t *testing.T, fake *telegramtest.Server) map[string]string {
+	t.Helper()
+	_, prefix := redistest.New(t)
+	return map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
+		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": pgtest.NewEmpty(t),
+		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "info",
+		"FLOOD_BURST": "1000", // these owners answer faster than people can
+	}
+}
+
+// conversation types as one owner and waits for the bot's answers.
+type conversation struct {
+	t    *testing.T
+	fake *telegramtest.Server
+	user int64
+	seen int
+}
+
+// say sends text and waits for a message containing want.
+func (c *conversation) say(text, want string) {
+	c.t.Helper()
+	c.fake.PushText(c.user, text, "id")
+	c.await(text, want)
+}
+
+func (c *conversation) await(what, want string) {
+	c.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		got := c.fake.Texts(c.user)
+		for i := c.seen; i < len(got); i++ {
+			if strings.Contains(got[i], want) {
+				c.seen = i + 1
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	c.t.Fatalf("after %q no message contains %q; got %q", what, want, c.fake.Texts(c.user)[c.seen:])
+}
+
+// registerUpTo walks a registration to the capital question.
+func (c *conversation) registerUpToCapital() {
+	c.t.Helper()
+	for _, step := range [][2]string{
+		{"/daftar", "Pemberitahuan privasi"}, {"setuju", "nama lengkap"}, {"Siti Aminah", "NIK"},
+		{"3603124507900003", "Apakah ini sudah benar"}, {"ya", "nomor HP"}, {"0812-3456-7890", "nama usaha"},
+		{"Warung Bu Siti", "sektor"}, {"makanan", "jual"}, {"nasi uduk", "kecamatan"},
+		{"Pasarkemis", "desa"}, {"lewati", "alamat"}, {"Jl. Raya Pasar Kemis 5", "Tahun"},
+		{"2015", "tenaga kerja"}, {"3", "modal"},
+	} {
+		c.say(step[0], step[1])
+	}
+}
+
+// TestServeLostReplyThenRepeatedAnswer: the question after "modal" never
+// reaches the owner (Telegram refuses it); the owner, seeing nothing,
+// types the same amount again. It is stored as the capital, not as the
+// turnover, and the lost question is asked again. Then the confirmation
+// of Simpan is lost: tapping Simpan again shows the registration number,
+// and there is one registration.
+func TestServeLostReplyThenRepeatedAnswer(t *testing.T) {
+	fake := telegramtest.Start(t)
+	fake.SetMaxWait(200 * time.Millisecond)
+	env := serveEnv(t, fake)
+	p := startServe(t, env)
+	defer p.stop(t)
+	c := &conversation{t: t, fake: fake, user: 4343}
+	c.registerUpToCapital()
+
+	fake.FailSequence("sendMessage", telegramtest.APIError{Code: 400})
+	c.fake.PushText(c.user, "50 juta", "id")
+	fake.WaitCount("sendMessage", len(fake.Calls("sendMessage"))+1, 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	if got := fake.Texts(c.user)[c.seen:]; len(got) != 0 {
+		t.Fatalf("the lost reply reached the owner: %q", got)
+	}
+	c.say("50 juta", "omzet")
+	for _, step := range [][2]string{
+		{"20 juta per bulan", "NIB"}, {"belum punya", "halal"}, {"belum", "Ringkasan"},
+	} {
+		c.say(step[0], step[1])
+	}
+	summary := fake.Texts(c.user)[c.seen-1]
+	if !strings.Contains(summary, "Rp50.000.000") || !strings.Contains(summary, "Rp240.000.000") {
+		t.Fatalf("summary does not show capital Rp50.000.000 and turnover Rp240.000.000:\n%s", summary)
+	}
+
+	data, msg := buttonData(t, fake, c.user, "Simpan")
+	fake.FailSequence("sendMessage", telegramtest.APIError{Code: 400})
+	before := len(fake.Calls("sendMessage"))
+	fake.PushCallback(c.user, data, msg)
+	fake.WaitCount("sendMessage", before+1, 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	fake.PushCallback(c.user, data, msg)
+	c.await("Simpan again", "UMKM-3603-")
+	time.Sleep(300 * time.Millisecond)
+
+	db, err := postgres.Open(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	regs, err := db.RegistrationsOf(context.Background(), c.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(regs) != 1 || regs[0].Capital != 50_000_000 || regs[0].Turnover != 240_000_000 {
+		t.Fatalf("registrations: %+v", regs)
+	}
+	for _, a := range fake.Calls("answerCallbackQuery") {
+		if strings.Contains(a.Params["text"], "tidak berlaku") {
+			t.Errorf("the second Simpan was called stale: %q", a.Params["text"])
+		}
+	}
+}
+
+// TestServeSkipsUndecodableUpdate: one update in a batch that the
+// library cannot decode (a forward origin type it does not know) is kept
+// as a dead letter, its sender is told the message could not be read, and
+// the ten other owners in the same batch are answered.
+func TestServeSkipsUndecodableUpdate(t *testing.T) {
+	fake := telegramtest.Start(t)
+	fake.SetMaxWait(200 * time.Millisecond)
+	env := serveEnv(t, fake)
+	const poisoner = 5000
+	fake.PushRaw(`{"message":{"message_id":7,"date":1767225600,"chat":{"id":5000,"type":"private"},
+		"from":{"id":5000,"is_bot":false,"first_name":"Budi"},"text":"NIK saya 3603124507900003",
+		"forward_origin":{"type":"story_reply","date":1767225600}}}`)
+	for i := range int64(10) {
+		fake.PushText(6000+i, "/start", "id")
+	}
+	var logs bytes.Buffer
+	p := startServeLogged(t, env, &logs)
+	for i := range int64(10) {
+		waitTexts(t, fake, 6000+i, 1)
+	}
+	got := waitTexts(t, fake, poisoner, 1)
+	if !strings.Contains(got[0], "belum bisa membaca") {
+		t.Errorf("the sender of the undecodable update was told %q", got[0])
+	}
+	p.stop(t)
+	if strings.Contains(logs.String(), "3603124507900003") {
+		t.Errorf("the log holds the update's text:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "update does not decode") || !strings.Contains(logs.String(), `"type":"message"`) {
+		t.Errorf("the skipped update is not logged with its id and type:\n%s", logs.String())
+	}
+	var out, errOut bytes.Buffer
+	if err := runIO(context.Background(), []string{"deadletters"}, func(k string) string { return env[k] },
+		stdio{in: strings.NewReader(""), out: &out, errOut: &errOut}); err != nil {
+		t.Fatalf("deadletters: %v (%s)", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "message") || !strings.Contains(out.String(), "MessageOrigin") {
+		t.Errorf("deadletters lists:\n%s", out.String())
+	}
+}
+
+// TestServeKilledAfterRecordBeforeHandle kills `umkmbot serve` with
+// SIGKILL after it recorded an update (and confirmed it to Telegram) but
+// before it handled it: the next run handles it, once. Then it kills the
+// process while a reply is owed (Telegram answers 500): the next run sends
+// it, once, and the conversation goes on from where it was.
+func TestServeKilledAfterRecordBeforeHandle(t *testing.T) {
+	fake := telegramtest.Start(t)
+	fake.SetMaxWait(200 * time.Millisecond)
+	env := serveEnv(t, fake)
+	rdb, _ := redistest.New(t)
+	const user = 7070
+	lock := env["REDIS_PREFIX"] + "lock:" + strconv.Itoa(user)
+
+	child := serveChild(t, env)
+	fake.WaitCalls("getUpdates", 1, 10*time.Second)
+	// Another holder of the chat's lock keeps the update from being handled.
+	if err := rdb.Set(t.Context(), lock, "someone else", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	id := fake.PushText(user, "/start", "id")
+	waitConfirmed(t, fake, id)
+	child.kill(t)
+	if n := len(fake.Texts(user)); n != 0 {
+		t.Fatalf("answered before the kill: %d messages", n)
+	}
+	if err := rdb.Del(t.Context(), lock).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	child = serveChild(t, env)
+	waitTexts(t, fake, user, 2)
+	time.Sleep(500 * time.Millisecond)
+	if got := fake.Texts(user); len(got) != 2 || !strings.Contains(got[0], "Selamat datang") || !strings.Contains(got[1], "Silakan pilih menu") {
+		t.Fatalf("after the restart: %q, want the greeting and the menu once", got)
+	}
+
+	// A reply owed when the process dies goes out after the restart.
+	fake.FailChat(user, 500)
+	before := len(fake.Calls("sendMessage"))
+	fake.PushText(user, "/daftar", "id")
+	fake.WaitCount("sendMessage", before+2, 10*time.Second)
+	child.kill(t)
+	fake.FailChat(user, 0)
+	child = serveChild(t, env)
+	defer child.kill(t)
+	waitTexts(t, fake, user, 3)
+	time.Sleep(500 * time.Millisecond)
+	got := fake.Texts(user)
+	if len(got) != 3 || !strings.Contains(got[2], "Pemberitahuan privasi") {
+		t.Fatalf("after the second restart: %q, want the privacy notice once", got)
+	}
+	c := &conversation{t: t, fake: fake, user: user, seen: 3}
+	c.say("setuju", "nama lengkap")
+}
+
+// startServeLogged is startServe with the process's log in logs.
+func startServeLogged(t *testing.T, env map[string]string, logs *bytes.Buffer) *process {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &process{cancel: cancel, done: make(chan error, 1)}
+	sio := stdio{in: strings.NewReader(""), out: &bytes.Buffer{}, errOut: &syncBuffer{buf: logs}}
+	go func() { p.done <- runIO(ctx, []string{"serve"}, func(k string) string { return env[k] }, sio) }()
+	return p
+}
+
+// child is `umkmbot serve` in a child process.
+type child struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+func serveChild(t *testing.T, env map[string]string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "UMKMBOT_TEST_CHILD=serve")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	c := &child{cmd: cmd, out: &syncBuffer{buf: &bytes.Buffer{}}}
+	cmd.Stdout, cmd.Stderr = c.out, c.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return c
+}
+
+func (c *child) kill(t *testing.T) {
+	t.Helper()
+	if c.cmd.ProcessState != nil {
+		return
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGKILL)
+	_ = c.cmd.Wait()
+	t.Logf("killed serve; its log:\n%s", c.out.String())
+}
+
+// waitConfirmed waits until the bot asked for updates past id: Telegram
+// counts it as delivered.
+func waitConfirmed(t *testing.T, fake *telegramtest.Server, id int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, c := range fake.Calls("getUpdates") {
+			if o, _ := strconv.ParseInt(c.Params["offset"], 10, 64); o > id {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("update %d never confirmed", id)
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf *bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
