@@ -11,6 +11,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/flows"
 	ft "github.com/diskum-tangerang/umkmbot/flows/flowstest"
 	"github.com/diskum-tangerang/umkmbot/store"
+	"github.com/diskum-tangerang/umkmbot/store/memory"
 )
 
 // owedHarness drives the engine as the Telegram adapter does: Process,
@@ -169,5 +170,35 @@ func TestPendingRepliesGoOutFirst(t *testing.T) {
 	}
 	if st != store.OwedDelivered {
 		t.Fatalf("owed status %q", st)
+	}
+}
+
+// TestSlowStepKeepsItsChat: a step slower than the lock's lease (a
+// database that answers late) keeps its chat, because the engine renews
+// the lease while it works, and commits.
+func TestSlowStepKeepsItsChat(t *testing.T) {
+	slow := &flows.Flow{
+		Name: "slow", Version: 1, Title: flows.Raw("Lambat"), Start: "wait", Commands: []string{"lambat"},
+		Steps: map[string]*flows.Step{"wait": {
+			Prompt: func(c *flows.Ctx) flows.Reply { return flows.Reply{Text: flows.Raw("q:wait")} },
+			Text:   true,
+			Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+				time.Sleep(store.LockTTL + store.LockTTL/2)
+				c.Set("done", in.Text)
+				return flows.Stay, nil
+			},
+		}},
+	}
+	sessions := memory.New() // real time: the lease runs out unless renewed
+	h := ft.New(t, ft.Options{Sessions: sessions}, slow)
+	h.Send(owner, "/lambat")
+	out := h.Engine.Process(context.Background(), flows.Update{ID: 9_000_001, UserID: owner, ChatID: owner,
+		Kind: flows.KindText, Text: "ya"})
+	if out.Retry {
+		t.Fatal("the slow step lost its chat")
+	}
+	s, err := sessions.Load(context.Background(), owner)
+	if err != nil || s.Data["done"] != "ya" {
+		t.Fatalf("session %+v, %v", s, err)
 	}
 }

@@ -117,3 +117,34 @@ func testRenew(t *testing.T, newStore newSessionStore) {
 	mustCommit(t, s, c, &store.Session{ChatID: 1})
 	wantErr(t, "Renew after Commit", s.Renew(bg(t), c), store.ErrConflict)
 }
+
+// testLeaseExpires: a lock nobody renews (its holder died) is free again
+// after store.LockTTL; one that is renewed outlives it.
+func testLeaseExpires(t *testing.T, newStore newSessionStore) {
+	s := newStore(t)
+	mustClaim(t, s, 1, 10) // never committed nor aborted
+	held := mustClaim(t, s, 2, 10)
+	deadline := time.Now().Add(store.LockTTL + 3*time.Second)
+	renewed := false
+	for {
+		if err := s.Renew(bg(t), held); err != nil {
+			t.Fatalf("Renew of a live claim: %v", err)
+		}
+		_, err := s.Claim(bg(t), 1, 11)
+		if err == nil {
+			break
+		}
+		wantErr(t, "Claim of a held chat", err, store.ErrBusy)
+		if time.Now().After(deadline) {
+			t.Fatalf("the orphaned lock outlived its lease of %v", store.LockTTL)
+		}
+		time.Sleep(store.LockTTL / 8)
+		renewed = true
+	}
+	if !renewed {
+		t.Fatal("the orphaned lock was free at once")
+	}
+	_, err := s.Claim(bg(t), 2, 11)
+	wantErr(t, "Claim of a renewed chat", err, store.ErrBusy)
+	mustCommit(t, s, held, &store.Session{ChatID: 2})
+}
