@@ -34,6 +34,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -124,8 +125,8 @@ func (c Config) withDefaults() Config {
 type Handler interface {
 	// Process handles one update; its replies are on record as owed.
 	Process(ctx context.Context, u flows.Update) flows.Outcome
-	// Delivered settles an outcome's replies once sent (or lost).
-	Delivered(ctx context.Context, out flows.Outcome, lost bool) error
+	// Settle records that outcomes' replies were sent (or lost), at once.
+	Settle(ctx context.Context, ss ...flows.Settlement) error
 	// OwedChats and Flush find the replies still owed at start.
 	OwedChats(ctx context.Context) ([]int64, error)
 	Flush(ctx context.Context, chatID int64) (flows.Outcome, error)
@@ -142,6 +143,11 @@ type Bot struct {
 	r       Renderer
 	stats   Stats
 	running atomic.Bool
+	// settle takes the workers' finished updates to the settler (intake.go).
+	settle chan settleReq
+	// decoded holds the updates the poller decoded, by update id, so that
+	// a worker does not decode them again.
+	decoded sync.Map
 }
 
 // New builds the adapter without touching the network. h may be nil when the

@@ -44,7 +44,7 @@ func (f handlerFunc) Process(ctx context.Context, u flows.Update) flows.Outcome 
 	return flows.Outcome{ChatID: u.ChatID, Replies: f(ctx, u)}
 }
 
-func (f handlerFunc) Delivered(context.Context, flows.Outcome, bool) error { return nil }
+func (f handlerFunc) Settle(context.Context, ...flows.Settlement) error { return nil }
 
 func (f handlerFunc) OwedChats(context.Context) ([]int64, error) { return nil, nil }
 

@@ -15,6 +15,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	tgm "github.com/go-telegram/bot/models"
 
+	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -65,6 +66,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopAfter()
 
 	sc := newScheduler(b.cfg.Workers, b.cfg.MaxInFlight, b.cfg.FloodBurst, b.cfg.FloodRate)
+	b.settle = make(chan settleReq, b.cfg.Workers)
+	settled := make(chan struct{})
+	go func() { b.settleLoop(work); close(settled) }()
 	var wg sync.WaitGroup
 	for range b.cfg.Workers {
 		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
@@ -74,6 +78,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.read(ctx, sc)
 	sc.close()
 	wg.Wait()
+	close(b.settle)
+	<-settled
 	b.log.Info("telegram intake stopped")
 	return nil
 }
@@ -148,7 +154,60 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 		b.stats.FloodDropped.Add(1)
 	case flooded:
 		b.stats.FloodDropped.Add(1)
+		b.decoded.Delete(in.UpdateID)
 		b.ack(context.Background(), in)
+	}
+}
+
+// settleReq is an update whose replies went out (or were lost): the
+// settler records that, acknowledges it, then closes done.
+type settleReq struct {
+	out  flows.Outcome
+	lost bool
+	seq  string
+	done chan struct{}
+}
+
+// settleLoop settles finished updates in batches until b.settle is
+// closed: whatever queued up while the last batch was written goes in the
+// next, so a busy bot pays two round trips (replies settled, updates
+// acknowledged) for many updates, and an idle one waits for nothing.
+func (b *Bot) settleLoop(ctx context.Context) {
+	const most = 256
+	batch := make([]settleReq, 0, most)
+	for first := range b.settle {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < most {
+			select {
+			case r, ok := <-b.settle:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		var ss []flows.Settlement
+		var seqs []string
+		for _, r := range batch {
+			if r.out.Owes() {
+				ss = append(ss, flows.Settlement{Outcome: r.out, Lost: r.lost})
+			}
+			if r.seq != "" {
+				seqs = append(seqs, r.seq)
+			}
+		}
+		if len(ss) > 0 {
+			retry(ctx, b, "settle replies", func() (struct{}, error) { return struct{}{}, b.h.Settle(ctx, ss...) })
+		}
+		if len(seqs) > 0 {
+			retry(ctx, b, "acknowledge updates", func() (struct{}, error) { return struct{}{}, b.cfg.Ingest.Ack(ctx, seqs...) })
+		}
+		for _, r := range batch {
+			close(r.done)
+		}
 	}
 }
 
@@ -189,9 +248,16 @@ func (b *Bot) poll(ctx context.Context) {
 			failing = false
 		}
 		bo.reset()
-		ins, next := b.decodeBatch(ctx, raws, offset)
+		ins, decoded, next := b.decodeBatch(ctx, raws, offset)
 		if len(raws) == 0 {
 			continue
+		}
+		// Cached before recording, so that a worker never finds the record
+		// before its decoded update (a rare re-recorded id may stay cached).
+		for i, in := range ins {
+			if decoded[i] != nil {
+				b.decoded.Store(in.UpdateID, decoded[i])
+			}
 		}
 		n := retry(ctx, b, "record updates", func() (int, error) { return b.cfg.Ingest.Record(ctx, ins, next) })
 		if ctx.Err() != nil {
@@ -235,8 +301,9 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMess
 // it came; one that does not is logged (id and type, never text), counted
 // and kept as a dead letter, and what can be read of its sender is
 // recorded instead, so that they are told the message could not be read.
-// next is the offset that confirms the batch.
-func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset int64) (ins []store.Inbound, next int64) {
+// decoded holds the decoded updates beside ins (nil where rebuilt); next
+// is the offset that confirms the batch.
+func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset int64) (ins []store.Inbound, decoded []*tgm.Update, next int64) {
 	next = offset
 	for _, raw := range raws {
 		var head struct {
@@ -246,18 +313,20 @@ func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset in
 		if head.ID >= next {
 			next = head.ID + 1
 		}
-		var u tgm.Update
-		err := json.Unmarshal(raw, &u)
+		u := new(tgm.Update)
+		err := json.Unmarshal(raw, u)
 		if err == nil && head.ID != 0 {
-			ins = append(ins, store.Inbound{UpdateID: head.ID, ChatID: chatOf(&u), Raw: raw})
+			ins = append(ins, store.Inbound{UpdateID: head.ID, ChatID: chatOf(u), Raw: raw})
+			decoded = append(decoded, u)
 			continue
 		}
 		b.deadLetter(ctx, head.ID, raw, err)
 		if in, ok := senderOnly(head.ID, raw); ok {
 			ins = append(ins, in)
+			decoded = append(decoded, nil)
 		}
 	}
-	return ins, next
+	return ins, decoded, next
 }
 
 func (b *Bot) deadLetter(ctx context.Context, id int64, raw json.RawMessage, err error) {

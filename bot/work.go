@@ -23,30 +23,34 @@ func (b *Bot) run(ctx context.Context, j job) {
 		if len(out.Replies) > 0 {
 			b.log.Info("sending replies owed", "chat_id", j.chat, "replies", len(out.Replies))
 		}
-		b.deliverOutcome(ctx, 0, out)
+		if lost, ok := b.deliverOutcome(ctx, 0, out); ok {
+			b.settleAndAck(ctx, out, lost, "")
+		}
 	case j.flood:
+		b.decoded.Delete(j.in.UpdateID)
 		b.warnFlood(ctx, j)
 		b.ack(ctx, j.in)
 	default:
-		if b.handleInbound(ctx, j.in) {
-			b.ack(ctx, j.in)
-		}
+		b.handleInbound(ctx, j.in)
 	}
 }
 
-// handleInbound runs one recorded update through the engine and delivers
-// its replies. It reports whether the update is done with (to be
-// acknowledged); false when work was cut short by shutdown.
+// handleInbound runs one recorded update through the engine, delivers its
+// replies, settles them and acknowledges the update. Work cut short by
+// shutdown is left recorded for the next start.
 //
 // A panic (a fault of the bot: the engine recovers its own) is logged with
 // its type and stack, never its value, which may quote a message; the
 // update is kept as a dead letter and acknowledged, so that it cannot stop
 // the chat at every start, and a tapped button is still answered.
-func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) (done bool) {
+func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 	var u tgm.Update
-	if err := json.Unmarshal(in.Raw, &u); err != nil {
+	if v, ok := b.decoded.LoadAndDelete(in.UpdateID); ok {
+		u = *v.(*tgm.Update)
+	} else if err := json.Unmarshal(in.Raw, &u); err != nil {
 		b.deadLetter(ctx, in.UpdateID, in.Raw, err)
-		return true
+		b.ack(ctx, in)
+		return
 	}
 	answered := false
 	defer func() {
@@ -60,12 +64,13 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) (done bool) {
 			if u.CallbackQuery != nil && !answered {
 				b.answer(ctx, &u, "")
 			}
-			done = true
+			b.ack(ctx, in)
 		}
 	}()
 	fu, ok := toFlows(&u)
 	if !ok {
-		return true
+		b.ack(ctx, in)
+		return
 	}
 	fu.Received = in.Received
 	var out flows.Outcome
@@ -85,11 +90,11 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) (done bool) {
 		}
 		b.stats.Retried.Add(1)
 		if !sleep(ctx, wait) {
-			return false
+			return
 		}
 	}
 	if ctx.Err() != nil {
-		return false
+		return
 	}
 	out.ChatID = cmp.Or(out.ChatID, fu.ChatID)
 	for i := range out.Replies {
@@ -100,26 +105,45 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) (done bool) {
 		answered = true
 		b.answer(ctx, &u, b.takeToast(fu, &out.Replies))
 	}
-	if !b.deliverOutcome(ctx, u.ID, out) {
-		return false
+	lost, ok := b.deliverOutcome(ctx, u.ID, out)
+	if !ok {
+		return
 	}
+	b.settleAndAck(ctx, out, lost, in.Seq)
 	b.stats.Handled.Add(1)
-	return true
 }
 
-// deliverOutcome sends an outcome's replies, each to its chat, and settles
-// them: delivered, or lost when Telegram refused one for good or it could
-// not be sent within DeliverTimeout. It reports false when shutdown cut it
-// short: the replies stay owed and go out after the restart.
-func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outcome) bool {
-	lost := false
+// settleAndAck hands a finished update to the settler and waits until its
+// replies are on record as settled and the update acknowledged: the next
+// update of the chat must see them settled.
+func (b *Bot) settleAndAck(ctx context.Context, out flows.Outcome, lost bool, seq string) {
+	if !out.Owes() && seq == "" {
+		return
+	}
+	r := settleReq{out: out, lost: lost, seq: seq, done: make(chan struct{})}
+	select {
+	case b.settle <- r:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+	}
+}
+
+// deliverOutcome sends an outcome's replies, each to its chat. lost says
+// Telegram refused one for good or it could not be sent within
+// DeliverTimeout; ok is false when shutdown cut it short: the replies stay
+// owed and go out after the restart.
+func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outcome) (lost, ok bool) {
 	dctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
 	defer cancel()
 	for _, r := range out.Replies {
 		to := cmp.Or(r.To, out.ChatID)
 		if _, err := b.deliver(dctx, to, r, true); err != nil {
 			if ctx.Err() != nil {
-				return false
+				return lost, false
 			}
 			b.logSendError(updateID, to, r.Text.ID, err)
 			if to == out.ChatID {
@@ -128,11 +152,7 @@ func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outc
 			}
 		}
 	}
-	if !out.Owes() {
-		return true
-	}
-	retry(ctx, b, "settle replies", func() (struct{}, error) { return struct{}{}, b.h.Delivered(ctx, out, lost) })
-	return ctx.Err() == nil
+	return lost, ctx.Err() == nil
 }
 
 // warnFlood tells a chat, once per flood, that its messages come too fast.

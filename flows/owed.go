@@ -43,22 +43,44 @@ func (o Outcome) Owes() bool { return o.owed != nil }
 // refused them for good. A record replaced meanwhile by a later update is
 // left alone.
 func (e *Engine) Delivered(ctx context.Context, out Outcome, lost bool) error {
-	if out.owed == nil {
+	return e.Settle(ctx, Settlement{Outcome: out, Lost: lost})
+}
+
+// Settlement is the fate of one outcome's replies.
+type Settlement struct {
+	Outcome
+	Lost bool
+}
+
+// Settle is Delivered for many outcomes at once (one round trip).
+func (e *Engine) Settle(ctx context.Context, ss ...Settlement) error {
+	at := e.cfg.Now().UTC().Round(0)
+	items := make([]store.OwedItem, 0, len(ss))
+	for _, st := range ss {
+		if st.owed == nil {
+			continue
+		}
+		o := *st.owed
+		o.At = at
+		ttl := store.OwedKeep
+		if st.Lost {
+			o.Status, ttl = store.OwedLost, store.SessionTTL
+		} else {
+			o.Status, o.Replies, o.Undo = store.OwedDelivered, nil, nil
+		}
+		items = append(items, store.OwedItem{ChatID: st.ChatID, Owed: &o, TTL: ttl})
+	}
+	switch len(items) {
+	case 0:
 		return nil
+	case 1:
+		err := e.cfg.Sessions.SetOwed(ctx, items[0].ChatID, items[0].Owed, items[0].TTL)
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return err
 	}
-	o := *out.owed
-	o.At = e.cfg.Now().UTC().Round(0)
-	ttl := store.OwedKeep
-	if lost {
-		o.Status, ttl = store.OwedLost, store.SessionTTL
-	} else {
-		o.Status, o.Replies, o.Undo = store.OwedDelivered, nil, nil
-	}
-	err := e.cfg.Sessions.SetOwed(ctx, out.ChatID, &o, ttl)
-	if errors.Is(err, store.ErrConflict) {
-		return nil
-	}
-	return err
+	return e.cfg.Sessions.SetOwedMany(ctx, items)
 }
 
 // OwedChats lists the chats whose replies may still be owed: a transport

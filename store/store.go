@@ -117,6 +117,13 @@ type Owed struct {
 	At time.Time `json:"at,omitzero"`
 }
 
+// OwedItem is one SetOwed of a SetOwedMany.
+type OwedItem struct {
+	ChatID int64
+	Owed   *Owed
+	TTL    time.Duration
+}
+
 // Claim is the right to process one update of one chat: the chat's lock,
 // and the session and owed record as they were when claimed.
 type Claim struct {
@@ -156,6 +163,9 @@ type SessionStore interface {
 	// Version is still o.Version; ErrConflict otherwise (a later update
 	// owes something else now).
 	SetOwed(ctx context.Context, chatID int64, o *Owed, ttl time.Duration) error
+	// SetOwedMany does SetOwed for each item in one round trip; an item
+	// whose record was replaced meanwhile is skipped, not an error.
+	SetOwedMany(ctx context.Context, items []OwedItem) error
 	// OwedChats lists the chats that have an owed record.
 	OwedChats(ctx context.Context) ([]int64, error)
 	// LoadOwed returns the chat's owed record or ErrNotFound.

@@ -175,6 +175,16 @@ func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl ti
 	return nil
 }
 
+// SetOwedMany implements store.SessionStore.
+func (s *Store) SetOwedMany(ctx context.Context, items []store.OwedItem) error {
+	for _, it := range items {
+		if err := s.SetOwed(ctx, it.ChatID, it.Owed, it.TTL); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
 // LoadOwed implements store.SessionStore.
 func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error) {
 	if err := ctx.Err(); err != nil {

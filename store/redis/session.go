@@ -229,6 +229,41 @@ func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl ti
 	return nil
 }
 
+// SetOwedMany implements store.SessionStore: one pipeline of SetOwed
+// scripts.
+func (s *Store) SetOwedMany(ctx context.Context, items []store.OwedItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	err := s.setOwedPipeline(ctx, items)
+	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+		// First use on this server: load the script, then try once more.
+		if lerr := setOwedScript.Load(ctx, s.rdb).Err(); lerr != nil {
+			return fmt.Errorf("set owed: %w", lerr)
+		}
+		err = s.setOwedPipeline(ctx, items)
+	}
+	if err != nil {
+		return fmt.Errorf("set owed: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) setOwedPipeline(ctx context.Context, items []store.OwedItem) error {
+	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, it := range items {
+			version, raw, err := encodeOwed(it.Owed)
+			if err != nil || it.Owed == nil {
+				return fmt.Errorf("set owed chat %d: %w", it.ChatID, cmp.Or(err, errors.New("nil record")))
+			}
+			setOwedScript.EvalSha(ctx, p, []string{s.owedKey(it.ChatID)}, version, raw,
+				max(it.TTL, time.Millisecond).Milliseconds())
+		}
+		return nil
+	})
+	return err
+}
+
 // LoadOwed implements store.SessionStore.
 func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error) {
 	raw, err := s.rdb.HGet(ctx, s.owedKey(chatID), "doc").Result()

@@ -71,6 +71,17 @@ func testSetOwed(t *testing.T, newStore newSessionStore) {
 	if got, _ := s.LoadOwed(bg(t), 1); got == nil || got.Status != store.OwedDelivered {
 		t.Errorf("a refused SetOwed wrote: %+v", got)
 	}
+	items := []store.OwedItem{
+		{ChatID: 1, Owed: &store.Owed{Version: 1, Status: store.OwedLost, At: at}, TTL: time.Hour},
+		{ChatID: 7, Owed: &store.Owed{Version: 1, Status: store.OwedLost}, TTL: time.Hour}, // no record: skipped
+	}
+	wantErr(t, "SetOwedMany", s.SetOwedMany(bg(t), items), nil)
+	if got, _ := s.LoadOwed(bg(t), 1); got == nil || got.Status != store.OwedLost {
+		t.Errorf("after SetOwedMany: %+v", got)
+	}
+	if _, err := s.LoadOwed(bg(t), 7); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetOwedMany created a record: %v", err)
+	}
 	wantErr(t, "SetOwed with a short TTL", s.SetOwed(bg(t), 1, done, 50*time.Millisecond), nil)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
