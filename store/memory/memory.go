@@ -1,7 +1,8 @@
 // Package memory implements every store interface in process memory:
 // sessions, users, staff, registrations, trainings and loans on Store, the
-// outbox and campaigns on Store.Outbox(), and the rate and attempt
-// limiters (NewLimiter, NewAttempts).
+// outbox and campaigns on Store.Outbox(), the rate and attempt limiters
+// (NewLimiter, NewAttempts), and the intake's record of updates
+// (NewIngest).
 //
 // It is a real implementation, not a mock: it passes the same contract suite
 // (store/storetest) as the Redis and Postgres stores. Sessions are kept
