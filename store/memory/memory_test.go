@@ -19,3 +19,10 @@ func TestUserStore(t *testing.T) {
 func TestStaffStore(t *testing.T) {
 	storetest.RunStaffStore(t, func(*testing.T) store.StaffStore { return memory.New() })
 }
+
+func TestIngestStore(t *testing.T) {
+	storetest.RunIngestStore(t, func(t *testing.T) (store.IngestStore, func() store.IngestStore) {
+		g := memory.NewIngest()
+		return g, func() store.IngestStore { return g }
+	})
+}

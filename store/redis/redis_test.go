@@ -158,3 +158,17 @@ func TestNewClient(t *testing.T) {
 		})
 	}
 }
+
+func TestIngestStore(t *testing.T) {
+	storetest.RunIngestStore(t, func(t *testing.T) (store.IngestStore, func() store.IngestStore) {
+		rdb, prefix := redistest.New(t)
+		open := func() store.IngestStore {
+			g := redisstore.NewIngest(rdb, prefix, "bot")
+			if err := g.Init(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+		return open(), open
+	})
+}
