@@ -40,7 +40,7 @@ var errFatal = errors.New("telegram refuses the token")
 // Run takes updates in until ctx is cancelled: it waits for Telegram (and
 // deletes any webhook, which would block polling), sends the replies still
 // owed from an earlier run, hands out the updates recorded and not handled
-// then, and polls. On cancel it stops polling and reading, lets the updates
+// then, and polls. On cancel it stops polling, lets the updates
 // in progress finish within HandleTimeout, and returns nil; updates still
 // queued stay recorded for the next start. It fails only when Telegram
 // refuses the token.
@@ -74,8 +74,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
 	}
 	b.resume(ctx, sc)
-	wg.Go(func() { b.poll(ctx) })
-	b.read(ctx, sc)
+	b.poll(ctx, sc)
 	sc.close()
 	wg.Wait()
 	close(b.settle)
@@ -107,6 +106,7 @@ func (b *Bot) waitTelegram(ctx context.Context) error {
 // resume queues, before any new update, a flush of every chat that may
 // still be owed replies, then the updates recorded and not acknowledged by
 // the last run, in their order. It retries while the stores do not answer.
+// A backlog larger than MaxInFlight waits for room.
 func (b *Bot) resume(ctx context.Context, sc *scheduler) {
 	chats := retry(ctx, b, "replies owed", func() ([]int64, error) { return b.h.OwedChats(ctx) })
 	for _, chat := range chats {
@@ -114,35 +114,13 @@ func (b *Bot) resume(ctx context.Context, sc *scheduler) {
 	}
 	pending := retry(ctx, b, "updates in progress", func() ([]store.Inbound, error) { return b.cfg.Ingest.Pending(ctx) })
 	for _, in := range pending {
+		if sc.waitRoom(ctx) == 0 {
+			return
+		}
 		b.enqueue(sc, in)
 	}
 	if len(chats)+len(pending) > 0 {
 		b.log.Info("resuming", "chats_owed", len(chats), "updates_pending", len(pending))
-	}
-}
-
-// read hands recorded updates to the scheduler until ctx is done, waiting
-// while too many are in flight.
-func (b *Bot) read(ctx context.Context, sc *scheduler) {
-	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
-	for ctx.Err() == nil {
-		room := sc.waitRoom(ctx)
-		if room == 0 {
-			return
-		}
-		ins, err := b.cfg.Ingest.Read(ctx, min(room, 100), time.Second)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			b.log.Warn("read ingest", "err", err)
-			sleep(ctx, bo.next())
-			continue
-		}
-		bo.reset()
-		for _, in := range ins {
-			b.enqueue(sc, in)
-		}
 	}
 }
 
@@ -223,14 +201,18 @@ type getUpdatesAnswer struct {
 	} `json:"parameters"`
 }
 
-// poll long-polls getUpdates until ctx is done. Each batch is recorded
-// before the next request confirms it; a batch that cannot be recorded is
-// asked for again.
-func (b *Bot) poll(ctx context.Context) {
+// poll long-polls getUpdates until ctx is done, and hands each recorded
+// update to the scheduler. Each batch is recorded before the next request
+// confirms it; a batch that cannot be recorded is retried until it is.
+// While MaxInFlight updates wait, it stops asking.
+func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 	offset := retry(ctx, b, "ingest offset", func() (int64, error) { return b.cfg.Ingest.Offset(ctx) })
 	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
 	failing := false
 	for ctx.Err() == nil {
+		if sc.waitRoom(ctx) == 0 {
+			return
+		}
 		raws, wait, err := b.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -259,11 +241,14 @@ func (b *Bot) poll(ctx context.Context) {
 				b.decoded.Store(in.UpdateID, decoded[i])
 			}
 		}
-		n := retry(ctx, b, "record updates", func() (int, error) { return b.cfg.Ingest.Record(ctx, ins, next) })
+		rec := retry(ctx, b, "record updates", func() ([]store.Inbound, error) { return b.cfg.Ingest.Record(ctx, ins, next) })
 		if ctx.Err() != nil {
 			return
 		}
-		b.stats.Recorded.Add(int64(n))
+		b.stats.Recorded.Add(int64(len(rec)))
+		for _, in := range rec {
+			b.enqueue(sc, in)
+		}
 		offset = next
 	}
 }

@@ -224,23 +224,21 @@ type DeadLetter struct {
 }
 
 // IngestStore is the intake's durable record: an update is recorded before
-// Telegram is told it arrived (the getUpdates offset moves past it), read
-// by the workers, and acknowledged once handled; what was read and never
-// acknowledged is handed out again at the next start.
+// Telegram is told it arrived (the getUpdates offset moves past it),
+// handled, and acknowledged once done; what was never acknowledged is
+// handed out again at the next start.
 type IngestStore interface {
 	// Offset returns the getUpdates offset that confirms every recorded
 	// update; 0 when nothing was recorded yet.
 	Offset(ctx context.Context) (int64, error)
 	// Record appends, in one atomic step, the updates whose id is not
 	// below the stored offset (the others were recorded before) and
-	// stores next as the offset. It returns how many it appended.
-	Record(ctx context.Context, ups []Inbound, next int64) (int, error)
-	// Pending returns the updates read before (by an earlier run) and
-	// never acknowledged, in order.
+	// stores next as the offset. It returns the updates it appended, with
+	// Seq and Received set, for the caller to handle.
+	Record(ctx context.Context, ups []Inbound, next int64) ([]Inbound, error)
+	// Pending returns every update recorded and not acknowledged, in
+	// order: at start, what an earlier run took in and did not finish.
 	Pending(ctx context.Context) ([]Inbound, error)
-	// Read returns up to n recorded updates not read before, in order,
-	// waiting up to block for the first one.
-	Read(ctx context.Context, n int, block time.Duration) ([]Inbound, error)
 	// Ack removes handled updates.
 	Ack(ctx context.Context, seqs ...string) error
 	// AddDeadLetter keeps d in a bounded list, newest first.

@@ -15,7 +15,9 @@ import (
 )
 
 // Ingest is the intake's durable record on Redis (store.IngestStore): a
-// stream "ingest" read through the consumer group "bot", the getUpdates
+// stream "ingest" with the consumer group "bot" (an update is handed to
+// the consumer in the script that records it, so the consumer's pending
+// list is exactly the work not finished), the getUpdates
 // offset in "ingest:offset" (recorded in the same script as the updates)
 // and the dead letters in the list "deadletters" (newest first, at most
 // store.MaxDeadLetters). An acknowledged update is deleted from the stream,
@@ -41,22 +43,29 @@ func (g *Ingest) streamKey() string { return g.prefix + "ingest" }
 func (g *Ingest) offsetKey() string { return g.prefix + "ingest:offset" }
 func (g *Ingest) deadKey() string   { return g.prefix + "deadletters" }
 
-// recordScript appends the updates not below the stored offset and stores
-// the new offset. KEYS: stream, offset. ARGV: next offset, then (update
-// id, chat id, raw) for each update.
+// recordScript appends the updates not below the stored offset, hands
+// them to the consumer at once (they enter its pending list, where a
+// restart finds them), and stores the new offset. It returns, per update, its stream id or "" when
+// it was recorded before. KEYS: stream, offset. ARGV: group, consumer,
+// next offset, then (update id, chat id, raw) for each update.
 var recordScript = goredis.NewScript(`
 local off = tonumber(redis.call("GET", KEYS[2]) or "0")
-local n = 0
-for i = 2, #ARGV, 3 do
+local ids, n = {}, 0
+for i = 4, #ARGV, 3 do
   if tonumber(ARGV[i]) >= off then
-    redis.call("XADD", KEYS[1], "*", "u", ARGV[i], "c", ARGV[i+1], "r", ARGV[i+2])
+    ids[#ids+1] = redis.call("XADD", KEYS[1], "*", "u", ARGV[i], "c", ARGV[i+1], "r", ARGV[i+2])
     n = n + 1
+  else
+    ids[#ids+1] = ""
   end
 end
-if tonumber(ARGV[1]) > off then
-  redis.call("SET", KEYS[2], ARGV[1])
+if n > 0 then
+  redis.call("XREADGROUP", "GROUP", ARGV[1], ARGV[2], "COUNT", n, "STREAMS", KEYS[1], ">")
 end
-return n
+if tonumber(ARGV[3]) > off then
+  redis.call("SET", KEYS[2], ARGV[3])
+end
+return ids
 `)
 
 // Init creates the stream and its consumer group when missing.
@@ -81,17 +90,26 @@ func (g *Ingest) Offset(ctx context.Context) (int64, error) {
 }
 
 // Record implements store.IngestStore in one round trip.
-func (g *Ingest) Record(ctx context.Context, ups []store.Inbound, next int64) (int, error) {
-	args := make([]any, 0, 1+3*len(ups))
-	args = append(args, next)
+func (g *Ingest) Record(ctx context.Context, ups []store.Inbound, next int64) ([]store.Inbound, error) {
+	args := make([]any, 0, 3+3*len(ups))
+	args = append(args, ingestGroup, g.consumer, next)
 	for _, u := range ups {
 		args = append(args, u.UpdateID, u.ChatID, u.Raw)
 	}
-	n, err := recordScript.Run(ctx, g.rdb, []string{g.streamKey(), g.offsetKey()}, args...).Int()
+	ids, err := recordScript.Run(ctx, g.rdb, []string{g.streamKey(), g.offsetKey()}, args...).StringSlice()
 	if err != nil {
-		return 0, fmt.Errorf("ingest record: %w", err)
+		return nil, fmt.Errorf("ingest record: %w", err)
 	}
-	return n, nil
+	out := make([]store.Inbound, 0, len(ups))
+	for i, id := range ids {
+		if id == "" || i >= len(ups) {
+			continue
+		}
+		u := ups[i]
+		u.Seq, u.Received = id, seqTime(id)
+		out = append(out, u)
+	}
+	return out, nil
 }
 
 // Pending implements store.IngestStore.
@@ -110,19 +128,6 @@ func (g *Ingest) Pending(ctx context.Context) ([]store.Inbound, error) {
 		out = append(out, batch...)
 		start = batch[len(batch)-1].Seq
 	}
-}
-
-// Read implements store.IngestStore.
-func (g *Ingest) Read(ctx context.Context, n int, block time.Duration) ([]store.Inbound, error) {
-	res, err := g.rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: ingestGroup, Consumer: g.consumer,
-		Streams: []string{g.streamKey(), ">"}, Count: int64(n), Block: block}).Result()
-	if errors.Is(err, goredis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ingest read: %w", err)
-	}
-	return inbound(res), nil
 }
 
 // Ack implements store.IngestStore: XACK and XDEL in one round trip.
@@ -182,15 +187,21 @@ func inbound(res []goredis.XStream) []store.Inbound {
 			in.UpdateID, _ = strconv.ParseInt(str(m.Values["u"]), 10, 64)
 			in.ChatID, _ = strconv.ParseInt(str(m.Values["c"]), 10, 64)
 			in.Raw = []byte(str(m.Values["r"]))
-			if ms, _, ok := strings.Cut(m.ID, "-"); ok {
-				if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
-					in.Received = time.UnixMilli(n).UTC()
-				}
-			}
+			in.Received = seqTime(m.ID)
 			out = append(out, in)
 		}
 	}
 	return out
+}
+
+// seqTime is when a stream entry was added: its id's milliseconds.
+func seqTime(id string) time.Time {
+	ms, _, _ := strings.Cut(id, "-")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
 }
 
 func str(v any) string {
