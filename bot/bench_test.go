@@ -13,7 +13,7 @@ import (
 // update, and the reply's sendMessage reaches the fake.
 func BenchmarkUpdateRoundTrip(b *testing.B) {
 	reply := []flows.Reply{{Text: flows.Raw("ok")}}
-	h := start(b, handlerFunc(func(context.Context, flows.Update) []flows.Reply { return reply }), Config{})
+	h := start(b, handlerFunc(func(context.Context, flows.Update) []flows.Reply { return reply }), Config{FloodBurst: 1 << 30})
 	h.fake.SetMaxWait(time.Second)
 	b.ReportAllocs()
 	n := 0

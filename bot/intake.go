@@ -142,6 +142,7 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 type settleReq struct {
 	out  flows.Outcome
 	lost bool
+	at   time.Time // when the last reply started on its way
 	seq  string
 	done chan struct{}
 }
@@ -171,7 +172,7 @@ func (b *Bot) settleLoop(ctx context.Context) {
 		var seqs []string
 		for _, r := range batch {
 			if r.out.Owes() {
-				ss = append(ss, flows.Settlement{Outcome: r.out, Lost: r.lost})
+				ss = append(ss, flows.Settlement{Outcome: r.out, Lost: r.lost, At: r.at})
 			}
 			if r.seq != "" {
 				seqs = append(seqs, r.seq)

@@ -126,7 +126,11 @@ func (b *Bot) sendDocument(ctx context.Context, chatID int64, text string, marku
 // it calls once. Errors are wrapped with the method name.
 func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func() (T, error)) (T, error) {
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
+	started, _ := ctx.Value(attemptKey{}).(*time.Time)
 	for {
+		if started != nil {
+			*started = time.Now()
+		}
 		res, err := fn()
 		if err == nil {
 			return res, nil
@@ -144,6 +148,10 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 		b.stats.SendRetries.Add(1)
 	}
 }
+
+// attemptKey carries a *time.Time in which call writes when its latest
+// attempt started: when a reply that went through was sent.
+type attemptKey struct{}
 
 // permanent reports whether retrying a call cannot change its answer:
 // Telegram refused it (400, 401, 403, 404, 409), or it succeeded with an

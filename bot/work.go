@@ -23,8 +23,8 @@ func (b *Bot) run(ctx context.Context, j job) {
 		if len(out.Replies) > 0 {
 			b.log.Info("sending replies owed", "chat_id", j.chat, "replies", len(out.Replies))
 		}
-		if lost, ok := b.deliverOutcome(ctx, 0, out); ok {
-			b.settleAndAck(ctx, out, lost, "")
+		if lost, at, ok := b.deliverOutcome(ctx, 0, out); ok {
+			b.settleAndAck(ctx, settleReq{out: out, lost: lost, at: at})
 		}
 	case j.flood:
 		b.decoded.Delete(j.in.UpdateID)
@@ -105,22 +105,22 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 		answered = true
 		b.answer(ctx, &u, b.takeToast(fu, &out.Replies))
 	}
-	lost, ok := b.deliverOutcome(ctx, u.ID, out)
+	lost, at, ok := b.deliverOutcome(ctx, u.ID, out)
 	if !ok {
 		return
 	}
-	b.settleAndAck(ctx, out, lost, in.Seq)
+	b.settleAndAck(ctx, settleReq{out: out, lost: lost, at: at, seq: in.Seq})
 	b.stats.Handled.Add(1)
 }
 
 // settleAndAck hands a finished update to the settler and waits until its
 // replies are on record as settled and the update acknowledged: the next
 // update of the chat must see them settled.
-func (b *Bot) settleAndAck(ctx context.Context, out flows.Outcome, lost bool, seq string) {
-	if !out.Owes() && seq == "" {
+func (b *Bot) settleAndAck(ctx context.Context, r settleReq) {
+	if !r.out.Owes() && r.seq == "" {
 		return
 	}
-	r := settleReq{out: out, lost: lost, seq: seq, done: make(chan struct{})}
+	r.done = make(chan struct{})
 	select {
 	case b.settle <- r:
 	case <-ctx.Done():
@@ -134,16 +134,19 @@ func (b *Bot) settleAndAck(ctx context.Context, out flows.Outcome, lost bool, se
 
 // deliverOutcome sends an outcome's replies, each to its chat. lost says
 // Telegram refused one for good or it could not be sent within
-// DeliverTimeout; ok is false when shutdown cut it short: the replies stay
-// owed and go out after the restart.
-func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outcome) (lost, ok bool) {
+// DeliverTimeout; at is when the last one started on its way (the user
+// could not have seen the replies before); ok is false when shutdown cut
+// it short: the replies stay owed and go out after the restart.
+func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outcome) (lost bool, at time.Time, ok bool) {
 	dctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
 	defer cancel()
+	at = time.Now()
+	dctx = context.WithValue(dctx, attemptKey{}, &at)
 	for _, r := range out.Replies {
 		to := cmp.Or(r.To, out.ChatID)
 		if _, err := b.deliver(dctx, to, r, true); err != nil {
 			if ctx.Err() != nil {
-				return lost, false
+				return lost, at, false
 			}
 			b.logSendError(updateID, to, r.Text.ID, err)
 			if to == out.ChatID {
@@ -152,7 +155,7 @@ func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outc
 			}
 		}
 	}
-	return lost, ctx.Err() == nil
+	return lost, at, ctx.Err() == nil
 }
 
 // warnFlood tells a chat, once per flood, that its messages come too fast.

@@ -50,18 +50,27 @@ func (e *Engine) Delivered(ctx context.Context, out Outcome, lost bool) error {
 type Settlement struct {
 	Outcome
 	Lost bool
+	// At is when the last reply started on its way: an input received
+	// before then was given without seeing it. Zero means now.
+	At time.Time
 }
 
 // Settle is Delivered for many outcomes at once (one round trip).
 func (e *Engine) Settle(ctx context.Context, ss ...Settlement) error {
-	at := e.cfg.Now().UTC().Round(0)
+	now := e.cfg.Now().UTC().Round(0)
 	items := make([]store.OwedItem, 0, len(ss))
 	for _, st := range ss {
 		if st.owed == nil {
 			continue
 		}
 		o := *st.owed
-		o.At = at
+		o.At = now
+		if !st.At.IsZero() {
+			o.At = st.At.UTC().Round(0)
+		}
+		// Received times have milliseconds: an input received in the same
+		// millisecond as the reply left counts as after it.
+		o.At = o.At.Truncate(time.Millisecond)
 		ttl := store.OwedKeep
 		if st.Lost {
 			o.Status, ttl = store.OwedLost, store.SessionTTL

@@ -22,6 +22,7 @@ func BenchmarkUpdateEndToEnd(b *testing.B) {
 		"TELEGRAM_BOT_TOKEN": "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz",
 		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": pgtest.NewEmpty(b),
 		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "error",
+		"FLOOD_BURST": "10000", "FLOOD_RATE": "1000", // one user tapping as fast as the bot answers
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
