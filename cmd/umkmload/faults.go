@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// faultRun is the state of one faults run.
+type faultRun struct {
+	h       *Harness
+	kills   int
+	restart [2]time.Duration // random delay before a restart, from–to
+
+	mu         sync.Mutex
+	thresholds []int64 // answers after which the next kill comes
+	answers    int64
+	killNow    chan struct{}
+
+	killsDone int
+	crashes   int // the bot exited on its own
+	log       []string
+}
+
+func runFaults(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("faults", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	var c common
+	c.register(fs, 100, 60*time.Second)
+	kills := fs.Int("kills", 5, "times the bot is killed with SIGKILL (and restarted) during the run")
+	minDelay := fs.Duration("restart-min", 100*time.Millisecond, "shortest wait before restarting a killed bot")
+	maxDelay := fs.Duration("restart-max", 2*time.Second, "longest wait before restarting a killed bot")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.owners < 1 || *kills < 0 || *maxDelay < *minDelay {
+		return fmt.Errorf("need --owners ≥ 1, --kills ≥ 0 and --restart-max ≥ --restart-min")
+	}
+	h, err := setup(ctx, c, out)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	f := &faultRun{h: h, kills: *kills, restart: [2]time.Duration{*minDelay, *maxDelay}, killNow: make(chan struct{}, *kills)}
+	rep, err := f.run(ctx)
+	if err != nil {
+		h.Failed = true
+		return err
+	}
+	rep.print(out)
+	if !rep.pass() {
+		h.Failed = true
+		return errFailed
+	}
+	return nil
+}
+
+// planKills spreads the kills over the run: each comes after a random
+// number of answers between 5 % and 90 % of those the owners will give.
+func (f *faultRun) planKills(total int64) {
+	for range f.kills {
+		f.thresholds = append(f.thresholds, total/20+f.h.Rand.Int64N(max(1, total*85/100)))
+	}
+	slices.Sort(f.thresholds)
+}
+
+// answered counts an answer and asks for a kill when a threshold passes.
+func (f *faultRun) answered() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answers++
+	for len(f.thresholds) > 0 && f.answers >= f.thresholds[0] {
+		f.thresholds = f.thresholds[1:]
+		f.killNow <- struct{}{}
+	}
+}
+
+func (f *faultRun) logf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	line := fmt.Sprintf(format, args...)
+	f.log = append(f.log, line)
+}
+
+// supervise kills and restarts the bot on request, restarts it when it
+// exits on its own, until done is closed.
+func (f *faultRun) supervise(ctx context.Context, start time.Time, done <-chan struct{}) error {
+	h := f.h
+	for {
+		select {
+		case <-done:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-h.Bot.Exited():
+			f.crashes++
+			f.logf("%6.1fs bot exited on its own; restarting", time.Since(start).Seconds())
+		case <-f.killNow:
+			// A random moment: not in step with the answer that triggered it.
+			time.Sleep(time.Duration(h.Rand.Int64N(int64(300 * time.Millisecond))))
+			pid := h.Bot.Pid()
+			h.Bot.Kill()
+			f.killsDone++
+			f.logf("%6.1fs kill %d: SIGKILL pid %d", time.Since(start).Seconds(), f.killsDone, pid)
+		}
+		d := f.restart[0] + time.Duration(h.Rand.Int64N(int64(f.restart[1]-f.restart[0])+1))
+		time.Sleep(d)
+		if err := h.StartBot(ctx); err != nil {
+			return err
+		}
+		f.logf("%6.1fs bot restarted after %v (pid %d)", time.Since(start).Seconds(), d.Round(time.Millisecond), h.Bot.Pid())
+	}
+}
+
+func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
+	h := f.h
+	owners := h.Owners(h.c.owners, 0)
+	f.planKills(int64(len(owners) * len(questions)))
+	if err := h.StartBot(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	fmt.Fprintf(h.out, "%d owners registering, %d kills planned …\n", len(owners), f.kills)
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, OnAnswer: f.answered,
+		Verbose: h.c.verbose, Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
+	done := make(chan struct{})
+	supErr := make(chan error, 1)
+	go func() { supErr <- f.supervise(ctx, start, done) }()
+
+	results := make([]*Result, len(owners))
+	var wg sync.WaitGroup
+	for i, o := range owners {
+		wg.Go(func() {
+			// Spread the first messages over a second, as people arrive.
+			time.Sleep(time.Duration(i) * time.Second / time.Duration(len(owners)))
+			results[i] = p.Play(ctx, o)
+		})
+	}
+	wg.Wait()
+	close(done)
+	if err := <-supErr; err != nil {
+		return nil, err
+	}
+	elapsed := time.Since(start)
+	stopErr := h.Bot.Stop(30 * time.Second)
+	// What the bot sent after an owner stopped listening.
+	time.Sleep(200 * time.Millisecond) // let the inbox take in the last messages
+	for _, r := range results {
+		p.Drain(r)
+	}
+	stored, err := loadStored(ctx, h.Scratch.URL)
+	if err != nil {
+		return nil, err
+	}
+	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, crashes: f.crashes,
+		starts: h.Bot.Starts, elapsed: elapsed, stopErr: stopErr, seed: h.c.seed, log: f.log,
+		toasts: toastsByOwner(h)}
+	rep.tally(results, stored)
+	return rep, nil
+}
+
+// toastsByOwner counts the callback answers with a text (e.g. "Tombol ini
+// sudah tidak berlaku") per owner, from the callback query ids the owners
+// used.
+func toastsByOwner(h *Harness) map[int64][]string {
+	out := map[int64][]string{}
+	for _, c := range h.Fake.Calls("answerCallbackQuery") {
+		text := c.Params["text"]
+		if text == "" {
+			continue
+		}
+		var id int64
+		if _, err := fmt.Sscanf(c.Params["callback_query_id"], "u%d-", &id); err == nil {
+			out[id] = append(out[id], text)
+		}
+	}
+	return out
+}
+
+// faultReport is the outcome of a faults run.
+type faultReport struct {
+	owners, killsPlanned, killsDone, crashes, starts int
+	elapsed                                          time.Duration
+	stopErr                                          error
+	seed                                             uint64
+	log                                              []string
+	toasts                                           map[int64][]string
+
+	completed, stuck, told, failed, dupPromptOwners, dupPrompts, unexpected int
+	stuckAt                                                                 map[string]int
+	storedOwners, missing, dupStored, wrongFields, dupConsents              int
+	lines                                                                   []string // details, one per problem
+	answered                                                                int
+}
+
+func (r *faultReport) tally(results []*Result, stored map[int64]*Stored) {
+	r.stuckAt = map[string]int{}
+	for _, res := range results {
+		id := res.Owner.ID
+		r.answered += res.Answered
+		if res.Done {
+			r.completed++
+		}
+		if res.Stuck != "" {
+			r.stuck++
+			r.stuckAt[res.Stuck]++
+			r.detail("owner %d stuck after answering %s", id, res.Stuck)
+		}
+		if res.Told {
+			r.told++
+			r.detail("owner %d told the business was already registered (%s)", id, res.Number)
+		}
+		if res.Failed != "" {
+			r.failed++
+			r.detail("owner %d: %s", id, res.Failed)
+		}
+		if len(res.DupPrompts) > 0 {
+			r.dupPromptOwners++
+			r.dupPrompts += len(res.DupPrompts)
+			r.detail("owner %d asked again: %s", id, strings.Join(res.DupPrompts, ", "))
+		}
+		for _, u := range res.Unexpected {
+			r.unexpected++
+			r.detail("owner %d got an unexpected message: %q", id, u)
+		}
+		s := stored[id]
+		if s == nil || len(s.Records) == 0 {
+			r.missing++
+			r.detail("owner %d: no registration stored", id)
+			continue
+		}
+		r.storedOwners++
+		if len(s.Records) > 1 {
+			r.dupStored++
+			r.detail("owner %d: %d registrations stored (%s)", id, len(s.Records), strings.Join(s.Numbers, ", "))
+		}
+		if s.Consents > 1 {
+			r.dupConsents++
+		}
+		if res.Done && res.Number != "" && !slices.Contains(s.Numbers, res.Number) {
+			r.detail("owner %d was told number %s, stored %s", id, res.Number, strings.Join(s.Numbers, ", "))
+			r.wrongFields++
+		}
+		for _, rec := range s.Records {
+			for _, m := range compare(id, rec, res.Owner.Want) {
+				r.wrongFields++
+				r.detail("owner %d field %s: stored %q, typed %q (answer %s)", id, m.Field, m.Stored, m.Want,
+					answerFor(res.Owner, m.Field))
+			}
+		}
+	}
+	for id, ts := range r.toasts {
+		r.detail("owner %d got %d toast(s): %s", id, len(ts), strings.Join(ts, " | "))
+	}
+}
+
+// answerFor shows what the owner answered to the question of a field.
+func answerFor(o *Owner, fieldName string) string {
+	q := map[string]string{"OwnerName": qName, "NIK": qNIK, "BirthDate": qNIK, "Female": qNIK, "Phone": qPhone,
+		"BusinessName": qBiz, "Sector": qSector, "Products": qProducts, "Kecamatan": qKec, "Desa": qDesa,
+		"Address": qAddress, "YearStarted": qYear, "Workers": qWorkers, "Capital": qCapital,
+		"Turnover": qTurnover, "TurnoverMonthly": qTurnover, "Class": qTurnover, "ClassBasis": qTurnover,
+		"NIB": qNIB, "Halal": qHalal}[fieldName]
+	if fieldName == "NIK" || fieldName == "BirthDate" || fieldName == "Female" {
+		return "(NIK not shown)"
+	}
+	return o.Answers[q].String()
+}
+
+func (r *faultReport) detail(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
+
+func (r *faultReport) pass() bool {
+	return r.completed == r.owners && r.stuck == 0 && r.told == 0 && r.failed == 0 && r.dupPrompts == 0 &&
+		r.unexpected == 0 && r.missing == 0 && r.dupStored == 0 && r.wrongFields == 0 &&
+		r.killsDone == r.killsPlanned && r.crashes == 0 && r.stopErr == nil
+}
+
+func (r *faultReport) print(w io.Writer) {
+	fmt.Fprintln(w)
+	for _, l := range r.log {
+		fmt.Fprintln(w, l)
+	}
+	sort.Strings(r.lines)
+	const maxLines = 60
+	for i, l := range r.lines {
+		if i == maxLines {
+			fmt.Fprintf(w, "… and %d more\n", len(r.lines)-maxLines)
+			break
+		}
+		fmt.Fprintln(w, "  "+l)
+	}
+	var stuckAt []string
+	for q, n := range r.stuckAt {
+		stuckAt = append(stuckAt, fmt.Sprintf("%s %d", q, n))
+	}
+	sort.Strings(stuckAt)
+	stop := "clean exit"
+	if r.stopErr != nil {
+		stop = r.stopErr.Error()
+	}
+	fmt.Fprintf(w, `
+fault run (seed %d)
+  owners                       %d
+  completed                    %d
+  stuck (waited in vain)       %d %s
+  told "already registered"    %d
+  other failures               %d
+  duplicate prompts            %d (%d owners)
+  unexpected messages          %d
+  answers given                %d
+  stored: owners with a record %d, missing %d
+  duplicate registrations      %d owners
+  wrong fields                 %d
+  consent recorded twice       %d owners (not a failure)
+  kills                        %d of %d (bot started %d times, exited on its own %d)
+  final SIGTERM                %s
+  run time                     %v
+`, r.seed, r.owners, r.completed, r.stuck, bracket(stuckAt), r.told, r.failed, r.dupPrompts, r.dupPromptOwners,
+		r.unexpected, r.answered, r.storedOwners, r.missing, r.dupStored, r.wrongFields, r.dupConsents,
+		r.killsDone, r.killsPlanned, r.starts, r.crashes, stop, r.elapsed.Round(time.Millisecond))
+	if r.pass() {
+		fmt.Fprintln(w, "PASS")
+	} else {
+		fmt.Fprintln(w, "FAIL")
+	}
+}
+
+func bracket(items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	return "(after " + strings.Join(items, ", ") + ")"
+}
