@@ -90,7 +90,7 @@ func (f *faultRun) logf(format string, args ...any) {
 
 // supervise kills and restarts the bot on request, restarts it when it
 // exits on its own, until done is closed.
-func (f *faultRun) supervise(ctx context.Context, start time.Time, done <-chan struct{}) error {
+func (f *faultRun) supervise(ctx context.Context, p *Player, start time.Time, done <-chan struct{}) error {
 	h := f.h
 	for {
 		select {
@@ -107,7 +107,9 @@ func (f *faultRun) supervise(ctx context.Context, start time.Time, done <-chan s
 			pid := h.Bot.Pid()
 			h.Bot.Kill()
 			f.killsDone++
-			f.logf("%6.1fs kill %d: SIGKILL pid %d", time.Since(start).Seconds(), f.killsDone, pid)
+			taken, queued := p.Waiting()
+			f.logf("%6.1fs kill %d: SIGKILL pid %d; owners waiting on an update the bot had confirmed: %d, not yet fetched: %d",
+				time.Since(start).Seconds(), f.killsDone, pid, taken, queued)
 		}
 		d := f.restart[0] + time.Duration(h.Rand.Int64N(int64(f.restart[1]-f.restart[0])+1))
 		time.Sleep(d)
@@ -131,7 +133,7 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 		Verbose: h.c.verbose, Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
 	done := make(chan struct{})
 	supErr := make(chan error, 1)
-	go func() { supErr <- f.supervise(ctx, start, done) }()
+	go func() { supErr <- f.supervise(ctx, p, start, done) }()
 
 	results := make([]*Result, len(owners))
 	var wg sync.WaitGroup
@@ -161,6 +163,11 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, crashes: f.crashes,
 		starts: h.Bot.Starts, elapsed: elapsed, stopErr: stopErr, seed: h.c.seed, log: f.log,
 		toasts: toastsByOwner(h)}
+	for _, r := range results {
+		if r.Stuck != "" && h.Fake.Confirmed(r.LastUpdate) {
+			rep.stuckConfirmed++
+		}
+	}
 	rep.tally(results, stored)
 	return rep, nil
 }
@@ -194,6 +201,7 @@ type faultReport struct {
 
 	completed, stuck, told, failed, dupPromptOwners, dupPrompts, unexpected int
 	stuckAt                                                                 map[string]int
+	stuckConfirmed                                                          int
 	storedOwners, missing, dupStored, wrongFields, dupConsents              int
 	lines                                                                   []string // details, one per problem
 	answered                                                                int
@@ -207,10 +215,15 @@ func (r *faultReport) tally(results []*Result, stored map[int64]*Stored) {
 		if res.Done {
 			r.completed++
 		}
+		s := stored[id]
 		if res.Stuck != "" {
 			r.stuck++
 			r.stuckAt[res.Stuck]++
-			r.detail("owner %d stuck after answering %s", id, res.Stuck)
+			what := "no registration stored"
+			if s != nil && len(s.Records) > 0 {
+				what = "registration stored"
+			}
+			r.detail("owner %d stuck after answering %s (%s)", id, res.Stuck, what)
 		}
 		if res.Told {
 			r.told++
@@ -229,10 +242,11 @@ func (r *faultReport) tally(results []*Result, stored map[int64]*Stored) {
 			r.unexpected++
 			r.detail("owner %d got an unexpected message: %q", id, u)
 		}
-		s := stored[id]
 		if s == nil || len(s.Records) == 0 {
 			r.missing++
-			r.detail("owner %d: no registration stored", id)
+			if res.Stuck == "" {
+				r.detail("owner %d: no registration stored", id)
+			}
 			continue
 		}
 		r.storedOwners++
@@ -277,9 +291,14 @@ func (r *faultReport) detail(format string, args ...any) {
 	r.lines = append(r.lines, fmt.Sprintf(format, args...))
 }
 
+// pass applies the requirement: every registration completes without an
+// owner retyping anything (none stuck, none told it already exists), none
+// is stored twice, every stored value is what was typed; and the faults
+// planned happened, and nothing else did. A question asked again is
+// reported but is no failure: the owner ignores it and types nothing.
 func (r *faultReport) pass() bool {
-	return r.completed == r.owners && r.stuck == 0 && r.told == 0 && r.failed == 0 && r.dupPrompts == 0 &&
-		r.unexpected == 0 && r.missing == 0 && r.dupStored == 0 && r.wrongFields == 0 &&
+	return r.completed == r.owners && r.stuck == 0 && r.told == 0 && r.failed == 0 &&
+		r.missing == 0 && r.dupStored == 0 && r.wrongFields == 0 &&
 		r.killsDone == r.killsPlanned && r.crashes == 0 && r.stopErr == nil
 }
 
@@ -311,26 +330,36 @@ fault run (seed %d)
   owners                       %d
   completed                    %d
   stuck (waited in vain)       %d %s
+    of which the last update     %d confirmed to the bot (getUpdates offset past it), never answered
   told "already registered"    %d
   other failures               %d
-  duplicate prompts            %d (%d owners)
-  unexpected messages          %d
+  duplicate prompts            %d (%d owners; reported, not a failure)
+  unexpected messages          %d (reported, not a failure)
   answers given                %d
   stored: owners with a record %d, missing %d
   duplicate registrations      %d owners
   wrong fields                 %d
   consent recorded twice       %d owners (not a failure)
-  kills                        %d of %d (bot started %d times, exited on its own %d)
+  kills                        %d of %d (bot started %d times, exited on its own %d)%s
   final SIGTERM                %s
   run time                     %v
-`, r.seed, r.owners, r.completed, r.stuck, bracket(stuckAt), r.told, r.failed, r.dupPrompts, r.dupPromptOwners,
+`, r.seed, r.owners, r.completed, r.stuck, bracket(stuckAt), r.stuckConfirmed, r.told, r.failed, r.dupPrompts, r.dupPromptOwners,
 		r.unexpected, r.answered, r.storedOwners, r.missing, r.dupStored, r.wrongFields, r.dupConsents,
-		r.killsDone, r.killsPlanned, r.starts, r.crashes, stop, r.elapsed.Round(time.Millisecond))
+		r.killsDone, r.killsPlanned, r.starts, r.crashes, killNote(r), stop, r.elapsed.Round(time.Millisecond))
 	if r.pass() {
 		fmt.Fprintln(w, "PASS")
 	} else {
 		fmt.Fprintln(w, "FAIL")
 	}
+}
+
+// killNote explains kills that did not come: they wait for the owners'
+// answers, which stop when every owner is stuck.
+func killNote(r *faultReport) string {
+	if r.killsDone < r.killsPlanned {
+		return "; the rest never came: the owners had stopped answering"
+	}
+	return ""
 }
 
 func bracket(items []string) string {

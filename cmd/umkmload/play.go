@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,8 @@ type Result struct {
 	// button to tap was missing).
 	Failed   string
 	Answered int
+	// LastUpdate is the update id of the owner's last message or tap.
+	LastUpdate int64
 	// Latencies are, per answer, the time from pushing it to the bot's
 	// first message after it.
 	Latencies []time.Duration
@@ -57,6 +60,23 @@ type Player struct {
 	Logf    func(format string, args ...any)
 
 	taps atomic.Int64
+	// waiting maps an owner waiting for the bot to the update id of its
+	// last message or tap.
+	waiting sync.Map
+}
+
+// Waiting counts the owners waiting for an answer to an update the bot has
+// confirmed (taken in), and to one it has not fetched yet.
+func (p *Player) Waiting() (confirmed, unconfirmed int) {
+	p.waiting.Range(func(_, v any) bool {
+		if p.Fake.Confirmed(v.(int64)) {
+			confirmed++
+		} else {
+			unconfirmed++
+		}
+		return true
+	})
+	return confirmed, unconfirmed
 }
 
 // Conv is an owner's side of one registration: it reads each message the
@@ -133,12 +153,14 @@ func (c *Conv) See(s Seen) (*Action, bool) {
 func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 	c := NewConv(o)
 	pushed := time.Now()
-	p.Fake.PushText(o.ID, "/daftar", "id")
+	c.Res.LastUpdate = p.Fake.PushText(o.ID, "/daftar", "id")
+	p.waiting.Store(o.ID, c.Res.LastUpdate)
 	for {
 		wctx, cancel := context.WithTimeout(ctx, p.Timeout)
 		m, err := p.Inbox.Next(wctx, o.ID)
 		cancel()
 		if err != nil {
+			p.waiting.Delete(o.ID)
 			if ctx.Err() != nil {
 				c.Res.Failed = "run cancelled"
 			} else {
@@ -146,6 +168,7 @@ func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 			}
 			return c.Res
 		}
+		p.waiting.Delete(o.ID)
 		if !pushed.IsZero() {
 			c.Res.Latencies = append(c.Res.Latencies, time.Since(pushed))
 			pushed = time.Time{}
@@ -163,13 +186,14 @@ func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 		}
 		switch {
 		case act.Contact != "":
-			p.Fake.PushContact(o.ID, act.Contact, o.ID)
+			c.Res.LastUpdate = p.Fake.PushContact(o.ID, act.Contact, o.ID)
 		case act.Data != "":
-			p.tap(o.ID, act.Data, m.ID)
+			c.Res.LastUpdate = p.tap(o.ID, act.Data, m.ID)
 		default:
-			p.Fake.PushText(o.ID, act.Text, "id")
+			c.Res.LastUpdate = p.Fake.PushText(o.ID, act.Text, "id")
 		}
 		pushed = time.Now()
+		p.waiting.Store(o.ID, c.Res.LastUpdate)
 		p.logf("owner %d: %s ← %s", o.ID, act.Question, act.Answer)
 		if p.OnAnswer != nil {
 			p.OnAnswer()
@@ -179,11 +203,11 @@ func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 
 // tap pushes a callback query on message msgID; its id names the owner,
 // so that toasts can be counted per owner.
-func (p *Player) tap(user int64, data string, msgID int) {
+func (p *Player) tap(user int64, data string, msgID int) int64 {
 	n := p.taps.Add(1)
 	me := p.Fake.Me()
 	from := models.User{ID: user, FirstName: "Owner" + strconv.FormatInt(user, 10), LanguageCode: "id"}
-	p.Fake.Push(models.Update{CallbackQuery: &models.CallbackQuery{
+	return p.Fake.Push(models.Update{CallbackQuery: &models.CallbackQuery{
 		ID: "u" + strconv.FormatInt(user, 10) + "-" + strconv.FormatInt(n, 10), From: from,
 		ChatInstance: "ci" + strconv.FormatInt(user, 10), Data: data,
 		Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: &models.Message{
