@@ -126,3 +126,19 @@ func TestParseStatCPU(t *testing.T) {
 		t.Error("garbage parsed")
 	}
 }
+
+func TestPercentile(t *testing.T) {
+	var ds []time.Duration
+	for i := 1; i <= 100; i++ {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	for p, want := range map[float64]time.Duration{50: 50 * time.Millisecond, 90: 90 * time.Millisecond,
+		99: 99 * time.Millisecond, 100: 100 * time.Millisecond, 0: time.Millisecond} {
+		if got := percentile(ds, p); got != want {
+			t.Errorf("p%v = %v, want %v", p, got, want)
+		}
+	}
+	if percentile(nil, 50) != 0 {
+		t.Error("empty")
+	}
+}
