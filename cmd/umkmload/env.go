@@ -39,7 +39,7 @@ func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 		return nil, fmt.Errorf("create database %s: %w", name, err)
 	}
-	u.Path = "/" + name
+	u.Path, u.RawPath = "/"+name, ""
 	return &Scratch{Name: name, URL: u.String(), adminURL: adminURL}, nil
 }
 
