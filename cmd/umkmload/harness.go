@@ -205,6 +205,7 @@ func (h *Harness) Close() {
 	}
 	if h.Dir != "" && h.c.botLog == "" {
 		if h.Failed {
+			_ = os.Remove(filepath.Join(h.Dir, "umkmbot")) // built here, if it was
 			fmt.Fprintf(h.out, "bot log kept: %s\n", h.LogPath)
 			return
 		}
