@@ -17,10 +17,13 @@ type faultRun struct {
 	h       *Harness
 	kills   int
 	restart [2]time.Duration // random delay before a restart, from–to
+	stall   time.Duration    // kill anyway after this long without an answer
 
 	mu         sync.Mutex
 	thresholds []int64 // answers after which the next kill comes
 	answers    int64
+	progress   time.Time // the last answer or restart
+	stalled    int       // kills that came because answers had stopped
 	killNow    chan struct{}
 
 	killsDone int
@@ -36,6 +39,8 @@ func runFaults(ctx context.Context, args []string, out, errOut io.Writer) error 
 	kills := fs.Int("kills", 5, "times the bot is killed with SIGKILL (and restarted) during the run")
 	minDelay := fs.Duration("restart-min", 100*time.Millisecond, "shortest wait before restarting a killed bot")
 	maxDelay := fs.Duration("restart-max", 2*time.Second, "longest wait before restarting a killed bot")
+	stall := fs.Duration("stall", 5*time.Second,
+		"kill anyway when no owner has answered for this long, so that every planned kill happens (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +52,7 @@ func runFaults(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return err
 	}
 	defer h.Close()
-	f := &faultRun{h: h, kills: *kills, restart: [2]time.Duration{*minDelay, *maxDelay}, killNow: make(chan struct{}, *kills)}
+	f := &faultRun{h: h, kills: *kills, restart: [2]time.Duration{*minDelay, *maxDelay}, stall: *stall, killNow: make(chan struct{}, *kills)}
 	rep, err := f.run(ctx)
 	if err != nil {
 		h.Failed = true
@@ -75,6 +80,7 @@ func (f *faultRun) answered() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.answers++
+	f.progress = time.Now()
 	for len(f.thresholds) > 0 && f.answers >= f.thresholds[0] {
 		f.thresholds = f.thresholds[1:]
 		f.killNow <- struct{}{}
@@ -88,12 +94,37 @@ func (f *faultRun) logf(format string, args ...any) {
 	f.log = append(f.log, line)
 }
 
+// stalled asks for the next planned kill early when no owner has answered
+// for f.stall: the owners wait for the bot, and kills planned by answers
+// would never come.
+func (f *faultRun) checkStall() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stall > 0 && len(f.thresholds) > 0 && time.Since(f.progress) > f.stall {
+		f.thresholds = f.thresholds[1:]
+		f.stalled++
+		f.progress = time.Now()
+		f.killNow <- struct{}{}
+	}
+}
+
+func (f *faultRun) moved() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.progress = time.Now()
+}
+
 // supervise kills and restarts the bot on request, restarts it when it
 // exits on its own, until done is closed.
 func (f *faultRun) supervise(ctx context.Context, p *Player, start time.Time, done <-chan struct{}) error {
 	h := f.h
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		select {
+		case <-tick.C:
+			f.checkStall()
+			continue
 		case <-done:
 			return nil
 		case <-ctx.Done():
@@ -116,6 +147,7 @@ func (f *faultRun) supervise(ctx context.Context, p *Player, start time.Time, do
 		if err := h.StartBot(ctx); err != nil {
 			return err
 		}
+		f.moved()
 		f.logf("%6.1fs bot restarted after %v (pid %d)", time.Since(start).Seconds(), d.Round(time.Millisecond), h.Bot.Pid())
 	}
 }
@@ -128,6 +160,7 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 		return nil, err
 	}
 	start := time.Now()
+	f.moved()
 	fmt.Fprintf(h.out, "%d owners registering, %d kills planned …\n", len(owners), f.kills)
 	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, OnAnswer: f.answered,
 		Verbose: h.c.verbose, Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
@@ -160,7 +193,7 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, crashes: f.crashes,
+	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, stalled: f.stalled, crashes: f.crashes,
 		starts: h.Bot.Starts, elapsed: elapsed, stopErr: stopErr, seed: h.c.seed, log: f.log,
 		toasts: toastsByOwner(h)}
 	for _, r := range results {
@@ -192,12 +225,12 @@ func toastsByOwner(h *Harness) map[int64][]string {
 
 // faultReport is the outcome of a faults run.
 type faultReport struct {
-	owners, killsPlanned, killsDone, crashes, starts int
-	elapsed                                          time.Duration
-	stopErr                                          error
-	seed                                             uint64
-	log                                              []string
-	toasts                                           map[int64][]string
+	owners, killsPlanned, killsDone, stalled, crashes, starts int
+	elapsed                                                   time.Duration
+	stopErr                                                   error
+	seed                                                      uint64
+	log                                                       []string
+	toasts                                                    map[int64][]string
 
 	completed, stuck, told, failed, dupPromptOwners, dupPrompts, unexpected int
 	stuckAt                                                                 map[string]int
@@ -353,13 +386,17 @@ fault run (seed %d)
 	}
 }
 
-// killNote explains kills that did not come: they wait for the owners'
-// answers, which stop when every owner is stuck.
+// killNote tells how many kills came early because the owners had stopped
+// answering, and explains kills that did not come.
 func killNote(r *faultReport) string {
-	if r.killsDone < r.killsPlanned {
-		return "; the rest never came: the owners had stopped answering"
+	note := ""
+	if r.stalled > 0 {
+		note = fmt.Sprintf("; %d of them because no owner had answered for a while", r.stalled)
 	}
-	return ""
+	if r.killsDone < r.killsPlanned {
+		note += "; the rest never came: every owner was done or stuck"
+	}
+	return note
 }
 
 func bracket(items []string) string {
