@@ -46,6 +46,19 @@ func (b *BotProc) Start() error {
 	return nil
 }
 
+// Running reports whether a started process has not exited yet.
+func (b *BotProc) Running() bool {
+	if b.cmd == nil {
+		return false
+	}
+	select {
+	case <-b.exited:
+		return false
+	default:
+		return true
+	}
+}
+
 // Pid is the running process's id.
 func (b *BotProc) Pid() int { return b.cmd.Process.Pid }
 

@@ -235,6 +235,7 @@ type faultReport struct {
 	completed, stuck, told, failed, dupPromptOwners, dupPrompts, unexpected int
 	stuckAt                                                                 map[string]int
 	stuckConfirmed                                                          int
+	stray                                                                   int // registrations of users who are no owner
 	storedOwners, missing, dupStored, wrongFields, dupConsents              int
 	lines                                                                   []string // details, one per problem
 	answered                                                                int
@@ -302,6 +303,16 @@ func (r *faultReport) tally(results []*Result, stored map[int64]*Stored) {
 			}
 		}
 	}
+	owners := map[int64]bool{}
+	for _, res := range results {
+		owners[res.Owner.ID] = true
+	}
+	for id, s := range stored {
+		if !owners[id] && len(s.Records) > 0 {
+			r.stray += len(s.Records)
+			r.detail("user %d is no owner of this run but has %d registration(s)", id, len(s.Records))
+		}
+	}
 	for id, ts := range r.toasts {
 		r.detail("owner %d got %d toast(s): %s", id, len(ts), strings.Join(ts, " | "))
 	}
@@ -331,7 +342,7 @@ func (r *faultReport) detail(format string, args ...any) {
 // reported but is no failure: the owner ignores it and types nothing.
 func (r *faultReport) pass() bool {
 	return r.completed == r.owners && r.stuck == 0 && r.told == 0 && r.failed == 0 &&
-		r.missing == 0 && r.dupStored == 0 && r.wrongFields == 0 &&
+		r.missing == 0 && r.dupStored == 0 && r.wrongFields == 0 && r.stray == 0 &&
 		r.killsDone == r.killsPlanned && r.crashes == 0 && r.stopErr == nil
 }
 
@@ -369,7 +380,7 @@ fault run (seed %d)
   duplicate prompts            %d (%d owners; reported, not a failure)
   unexpected messages          %d (reported, not a failure)
   answers given                %d
-  stored: owners with a record %d, missing %d
+  stored: owners with a record %d, missing %d, other users' %d
   duplicate registrations      %d owners
   wrong fields                 %d
   consent recorded twice       %d owners (not a failure)
@@ -377,7 +388,7 @@ fault run (seed %d)
   final SIGTERM                %s
   run time                     %v
 `, r.seed, r.owners, r.completed, r.stuck, bracket(stuckAt), r.stuckConfirmed, r.told, r.failed, r.dupPrompts, r.dupPromptOwners,
-		r.unexpected, r.answered, r.storedOwners, r.missing, r.dupStored, r.wrongFields, r.dupConsents,
+		r.unexpected, r.answered, r.storedOwners, r.missing, r.stray, r.dupStored, r.wrongFields, r.dupConsents,
 		r.killsDone, r.killsPlanned, r.starts, r.crashes, killNote(r), stop, r.elapsed.Round(time.Millisecond))
 	if r.pass() {
 		fmt.Fprintln(w, "PASS")

@@ -172,10 +172,13 @@ func (h *Harness) Owners(n int, first int) []*Owner {
 	return out
 }
 
-// Close stops the fake and, unless --keep, drops the database and deletes
-// the Redis keys and the temporary directory. It leaves a running bot to
-// the caller.
+// Close stops a bot still running (a run cut short), the fake and, unless
+// --keep, drops the database and deletes the Redis keys and the temporary
+// directory.
 func (h *Harness) Close() {
+	if h.Bot != nil && h.Bot.Running() {
+		_ = h.Bot.Stop(10 * time.Second)
+	}
 	if h.Inbox != nil {
 		h.Inbox.Close()
 	}
