@@ -66,11 +66,12 @@ func runFaults(ctx context.Context, args []string, out, errOut io.Writer) error 
 	return nil
 }
 
-// planKills spreads the kills over the run: each comes after a random
-// number of answers between 5 % and 90 % of those the owners will give.
+// planKills spreads the kills over the run: each comes right after the
+// answer numbered at random between 5 % and 80 % of those the owners will
+// give, while owners still have questions ahead of them.
 func (f *faultRun) planKills(total int64) {
 	for range f.kills {
-		f.thresholds = append(f.thresholds, total/20+f.h.Rand.Int64N(max(1, total*85/100)))
+		f.thresholds = append(f.thresholds, total/20+f.h.Rand.Int64N(max(1, total*75/100)))
 	}
 	slices.Sort(f.thresholds)
 }
@@ -133,8 +134,6 @@ func (f *faultRun) supervise(ctx context.Context, p *Player, start time.Time, do
 			f.crashes++
 			f.logf("%6.1fs bot exited on its own; restarting", time.Since(start).Seconds())
 		case <-f.killNow:
-			// A random moment: not in step with the answer that triggered it.
-			time.Sleep(time.Duration(h.Rand.Int64N(int64(300 * time.Millisecond))))
 			pid := h.Bot.Pid()
 			h.Bot.Kill()
 			f.killsDone++
