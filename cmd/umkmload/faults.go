@@ -52,7 +52,8 @@ func runFaults(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return err
 	}
 	defer h.Close()
-	f := &faultRun{h: h, kills: *kills, restart: [2]time.Duration{*minDelay, *maxDelay}, stall: *stall, killNow: make(chan struct{}, *kills)}
+	f := &faultRun{h: h, kills: *kills, restart: [2]time.Duration{*minDelay, *maxDelay}, stall: *stall,
+		killNow: make(chan struct{}, *kills)}
 	rep, err := f.run(ctx)
 	if err != nil {
 		h.Failed = true
@@ -95,7 +96,7 @@ func (f *faultRun) logf(format string, args ...any) {
 	f.log = append(f.log, line)
 }
 
-// stalled asks for the next planned kill early when no owner has answered
+// checkStall asks for the next planned kill early when no owner has answered
 // for f.stall: the owners wait for the bot, and kills planned by answers
 // would never come.
 func (f *faultRun) checkStall() {
@@ -192,8 +193,8 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, stalled: f.stalled, crashes: f.crashes,
-		starts: h.Bot.Starts, elapsed: elapsed, stopErr: stopErr, seed: h.c.seed, log: f.log,
+	rep := &faultReport{owners: len(owners), killsPlanned: f.kills, killsDone: f.killsDone, stalled: f.stalled,
+		crashes: f.crashes, starts: h.Bot.Starts, elapsed: elapsed, stopErr: stopErr, seed: h.c.seed, log: f.log,
 		toasts: toastsByOwner(h)}
 	for _, r := range results {
 		if r.Stuck != "" && h.Fake.Confirmed(r.LastUpdate) {
