@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/diskum-tangerang/umkmbot/store/postgres/pgtest"
+	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
+)
+
+// raceBuild holds the flags that make the bot binary share the test
+// binary's build cache (-race under go test -race).
+var raceBuild []string
+
+// TestFaultsEndToEnd runs `umkmload faults` against the real bot, built
+// here, with real Postgres and Redis: five owners without faults must all
+// pass. It costs a link of umkmbot and about five seconds, so it runs in
+// CI, but not under -short. With UMKMLOAD_FAULTS=1 it also runs five owners
+// and one SIGKILL, which the bot passes only once its intake confirms an
+// update to Telegram after recording it.
+func TestFaultsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the bot (-short)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL())
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	conn.Close(ctx)
+	if err := pingRedis(ctx, redistest.URL()); err != nil {
+		redistest.Unavailable(t, err)
+	}
+	bin := filepath.Join(t.TempDir(), "umkmbot")
+	args := append(append([]string{"build"}, raceBuild...), "-o", bin, "github.com/diskum-tangerang/umkmbot/cmd/umkmbot")
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		t.Fatalf("build umkmbot: %v\n%s", err, out)
+	}
+	cases := []struct {
+		name  string
+		kills string
+	}{{"no faults", "0"}}
+	if os.Getenv("UMKMLOAD_FAULTS") == "1" {
+		cases = append(cases, struct{ name, kills string }{"one kill", "1"})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			start := time.Now()
+			err := run(ctx, []string{"faults", "--bot", bin, "--owners", "5", "--kills", tc.kills, "--timeout", "20s",
+				"--database-url", pgtest.URL(), "--redis-url", redistest.URL(), "--seed", "42"}, &out, &out)
+			t.Logf("%v\n%s", time.Since(start).Round(time.Millisecond), out.String())
+			if err != nil {
+				t.Fatalf("faults: %v", err)
+			}
+			if !strings.Contains(out.String(), "PASS") || !strings.Contains(out.String(), "completed                    5") {
+				t.Error("the report does not say PASS with 5 completed")
+			}
+		})
+	}
+}

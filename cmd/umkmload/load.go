@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func runLoad(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	var c common
+	c.register(fs, 100, 10*time.Second)
+	duration := fs.Duration("duration", 30*time.Second, "how long owners keep starting new registrations")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.owners < 1 || *duration <= 0 {
+		return fmt.Errorf("need --owners ≥ 1 and --duration > 0")
+	}
+	h, err := setup(ctx, c, out)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	rep, err := loadRun(ctx, h, *duration)
+	if err != nil {
+		h.Failed = true
+		return err
+	}
+	rep.print(out)
+	if rep.fail() {
+		h.Failed = true
+		return errFailed
+	}
+	return nil
+}
+
+// loadReport is the outcome of a load run.
+type loadReport struct {
+	owners                    int
+	conversations, completed  int
+	stuck, failed, dupPrompts int
+	stored                    int
+	updates                   int
+	elapsed                   time.Duration
+	latencies                 []time.Duration
+	cpu                       time.Duration
+	rssKB                     int
+	stopErr                   error
+}
+
+// loadRun plays closed-loop owners: each registers a fresh business (a new
+// Telegram user) as soon as its previous registration is done, until
+// duration passes; then the registrations in progress finish.
+func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadReport, error) {
+	if err := h.StartBot(ctx); err != nil {
+		return nil, err
+	}
+	pid := h.Bot.Pid()
+	cpu0, err := procCPU(pid)
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+	}
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose,
+		Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
+	var (
+		mu      sync.Mutex
+		results []*Result
+		next    atomic.Int64
+		genMu   sync.Mutex
+	)
+	fmt.Fprintf(h.out, "%d closed-loop owners for %v …\n", h.c.owners, duration)
+	start := time.Now()
+	deadline := start.Add(duration)
+	var wg sync.WaitGroup
+	for i := range h.c.owners {
+		wg.Go(func() {
+			time.Sleep(time.Duration(i) * time.Second / time.Duration(h.c.owners))
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				n := int(next.Add(1) - 1)
+				genMu.Lock()
+				o := h.Owners(1, n)[0]
+				genMu.Unlock()
+				res := p.Play(ctx, o)
+				h.Inbox.Forget(o.ID)
+				mu.Lock()
+				results = append(results, res)
+				mu.Unlock()
+				if res.Stuck != "" || res.Failed != "" {
+					return // a closed loop: this owner is gone
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	cpu1, err := procCPU(pid)
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+	}
+	rep := &loadReport{owners: h.c.owners, conversations: len(results), elapsed: elapsed, cpu: cpu1 - cpu0,
+		rssKB: procRSS(pid)}
+	rep.stopErr = h.Bot.Stop(30 * time.Second)
+	for _, r := range results {
+		rep.updates += r.Answered + 1 // + /daftar
+		rep.latencies = append(rep.latencies, r.Latencies...)
+		rep.dupPrompts += len(r.DupPrompts)
+		switch {
+		case r.Done:
+			rep.completed++
+		case r.Stuck != "":
+			rep.stuck++
+		default:
+			rep.failed++
+		}
+	}
+	conn, err := pgx.Connect(ctx, h.Scratch.URL)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM registrations").Scan(&rep.stored); err != nil {
+		return nil, fmt.Errorf("count registrations: %w", err)
+	}
+	return rep, nil
+}
+
+// procRSS is the resident set of process pid in KiB, 0 when unknown.
+func procRSS(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int
+			_, _ = fmt.Sscan(rest, &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
+// percentile returns the p-th percentile (0–100) of sorted durations, by
+// the nearest-rank method.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.999999) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func (r *loadReport) fail() bool {
+	return r.stuck > 0 || r.failed > 0 || r.stored != r.completed || r.stopErr != nil
+}
+
+func (r *loadReport) print(w io.Writer) {
+	slices.Sort(r.latencies)
+	perUpdate := time.Duration(0)
+	if r.updates > 0 {
+		perUpdate = r.cpu / time.Duration(r.updates)
+	}
+	stop := "clean exit"
+	if r.stopErr != nil {
+		stop = r.stopErr.Error()
+	}
+	secs := r.elapsed.Seconds()
+	fmt.Fprintf(w, `
+load run
+  owners (closed loop)     %d
+  registrations            %d completed of %d started (stuck %d, failed %d); stored %d
+  updates                  %d in %v = %.0f updates/s (%.1f registrations/s)
+  latency (update → reply) p50 %v · p90 %v · p99 %v · max %v
+  bot CPU                  %v = %v per update (user+system, /proc/PID/stat)
+  bot RSS at the end       %d MiB
+  duplicate prompts        %d
+  final SIGTERM            %s
+`, r.owners, r.completed, r.conversations, r.stuck, r.failed, r.stored, r.updates, r.elapsed.Round(time.Millisecond),
+		float64(r.updates)/secs, float64(r.completed)/secs,
+		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
+		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
+		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, stop)
+	if r.fail() {
+		fmt.Fprintln(w, "FAIL")
+	} else {
+		fmt.Fprintln(w, "PASS")
+	}
+}

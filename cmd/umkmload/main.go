@@ -1,0 +1,74 @@
+// Command umkmload drives umkmbot from the outside, through the Telegram Bot
+// API protocol only: it serves the fake Bot API of bot/telegramtest on a
+// loopback port, runs `umkmbot serve` as a child process pointed at it
+// (with a scratch Postgres database and a fresh Redis key prefix), and plays
+// business owners who register through the /daftar conversation, each
+// answering every question once, as it is asked.
+//
+//	umkmload faults   owners register while the bot is SIGKILLed and restarted;
+//	                  then every stored registration is checked against what
+//	                  its owner typed
+//	umkmload load     closed-loop owners for a while; updates/s, latency
+//	                  percentiles and the bot's CPU per update
+//
+// It is a development tool: nothing in the bot imports it, and it may import
+// bot/telegramtest, flows/field (reference data and parsers for its own
+// tests), pgx and go-redis. A `broadcast` mode (staff announcements through
+// the outbox under Telegram's limits) fits the same harness.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `umkmload — fault and load driver for umkmbot (talks only the Bot API protocol)
+
+Usage:
+  umkmload faults [flags]   owners register while the bot is killed with SIGKILL and restarted;
+                            checks that every registration completes, none is stored twice, and
+                            every stored value is what its owner typed
+  umkmload load [flags]     closed-loop owners register for --duration; reports updates/s,
+                            p50/p90/p99 latency and the bot's CPU per update
+
+Run from the repository (the bot is built from ./cmd/umkmbot) or pass --bot PATH.
+"umkmload <mode> -h" lists the flags. Exit status: 0 pass, 1 the run failed its checks,
+2 the run could not be set up.`
+
+// errFailed marks a run that went through but failed its checks.
+var errFailed = errors.New("run failed its checks")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, errFailed):
+		os.Exit(1)
+	default:
+		fmt.Fprintln(os.Stderr, "umkmload:", err)
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("no mode given\n\n" + usage)
+	}
+	switch args[0] {
+	case "faults":
+		return runFaults(ctx, args[1:], out, errOut)
+	case "load":
+		return runLoad(ctx, args[1:], out, errOut)
+	case "help", "-h", "--help":
+		fmt.Fprintln(out, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown mode %q (faults, load)\n\n%s", args[0], usage)
+}
