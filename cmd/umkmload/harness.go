@@ -119,6 +119,10 @@ func setup(ctx context.Context, c common, out io.Writer) (h *Harness, err error)
 		"REDIS_PREFIX":       h.Prefix,
 		"STAFF_IDS":          "",
 		"LOG_LEVEL":          "warn",
+		// The played owners answer as fast as the bot replies, faster than
+		// people type: the flood guard would take them for a flood.
+		"FLOOD_BURST": "10000",
+		"FLOOD_RATE":  "1000",
 	}
 	if c.workers > 0 {
 		vars["WORKERS"] = strconv.Itoa(c.workers)
