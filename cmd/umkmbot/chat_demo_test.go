@@ -169,3 +169,47 @@ ya
 	}
 	wantInOrder(t, out, "Language set to English", "sudah dibatalkan", "[ke 2003] ⏳ Good news!")
 }
+
+// TestChatDemoOwnersMatchTheirNIK: every demo owner's birth date, sex and
+// kecamatan are the ones their NIK encodes, their consent is on record, and
+// the bot addresses them accordingly.
+func TestChatDemoOwnersMatchTheirNIK(t *testing.T) {
+	script := `@2001 /datasaya
+@2002 /datasaya
+@2003 /datasaya
+@2001 /ubahdata
+[2]
+[3]
+batal
+@2002 /ubahdata
+[2]
+[3]
+batal
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out,
+		"Siti Aminah (contoh)", "Tanggal lahir: Kamis, 5 Juli 1990", "Jenis kelamin: Perempuan",
+		"Kecamatan: Pasar Kemis", "setuju — pendaftaran usaha",
+		"Budi Santoso (contoh)", "Tanggal lahir: Selasa, 12 Maret 1985", "Jenis kelamin: Laki-laki",
+		"Kecamatan: Cikupa", "setuju — pendaftaran usaha",
+		"Dewi Lestari (contoh)", "Tanggal lahir: Jumat, 15 Mei 1992", "Jenis kelamin: Perempuan",
+		"Kecamatan: Pasar Kemis", "setuju — pendaftaran usaha",
+		"Terima kasih, Ibu. Sekarang nomor HP", "Terima kasih, Bapak. Sekarang nomor HP")
+	if strings.Contains(out, "1 Januari 1\n") || strings.Contains(out, "Belum ada.") {
+		t.Fatalf("a demo record lacks its birth date or consent:\n%s", out)
+	}
+}
+
+// TestDemoLoanIsSitisLoan: the demo loan's applicant is the demo owner
+// whose NIK it carries.
+func TestDemoLoanIsSitisLoan(t *testing.T) {
+	for _, o := range demoOwners {
+		if o.nik == demoLoanNIK && o.name == "Siti Aminah (contoh)" {
+			return
+		}
+	}
+	t.Fatalf("the demo loan's NIK %s is not Siti Aminah's", demoLoanNIK)
+}
