@@ -213,3 +213,38 @@ func TestDemoLoanIsSitisLoan(t *testing.T) {
 	}
 	t.Fatalf("the demo loan's NIK %s is not Siti Aminah's", demoLoanNIK)
 }
+
+// TestChatLoanApproval is README's approval script: the approved amount
+// is asked, confirmed, and reaches the owner with the staff's note.
+func TestChatLoanApproval(t *testing.T) {
+	script := `@2001 /pinjaman
+UPDB-2026-0042
+3603 1245 0790 0003
+@9001 /pinjamanstaf UPDB-2026-0042
+ubah tahap
+survei lapangan
+lewati
+ya
+ubah tahap
+menunggu keputusan komite
+lewati
+ya
+ubah tahap
+disetujui
+20 juta
+Jadwal akad kami kabarkan lewat telepon minggu ini.
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Berapa jumlah yang disetujui untuk UPDB-2026-0042? Jumlah yang diminta: Rp25.000.000.",
+		"Jumlah disetujui: Rp20.000.000", "ke Disetujui sebesar Rp20.000.000",
+		"Diminta Rp25.000.000 · disetujui Rp20.000.000", "→ Disetujui (Rp20.000.000)",
+		"[ke 2001] Selamat, pinjaman Anda disetujui sebesar Rp20.000.000.",
+		"[ke 2001] Catatan petugas: Jadwal akad kami kabarkan lewat telepon minggu ini.")
+	if strings.Contains(out, "Rp0") {
+		t.Fatalf("an amount of Rp0 was shown:\n%s", out)
+	}
+}

@@ -176,7 +176,7 @@ func TestTimeline(t *testing.T) {
 			[]string{"✅ Survei lapangan\n❌ Dibatalkan pemohon"},
 			[]string{"▫️", "Menunggu keputusan komite"}},
 		{"approved", store.Loan{Stage: "DISETUJUI", Approved: 20_000_000}, nil,
-			[]string{"⏳ Disetujui ← sekarang", "disetujui sebesar Rp20.000.000", "Rp20.000.000 (disetujui)"},
+			[]string{"⏳ Disetujui (Rp20.000.000) ← sekarang", "disetujui sebesar Rp20.000.000", "Rp20.000.000 (disetujui)"},
 			nil},
 		{"paid off", running("", "LUNAS"), nil,
 			[]string{"✅ Angsuran berjalan\n✅ Lunas", "Surat Keterangan Lunas"},
@@ -188,8 +188,8 @@ func TestTimeline(t *testing.T) {
 			tc.loan.Number = "UPDB-2026-0042"
 			l := f.seed(t, tc.loan)
 			for _, to := range tc.then {
-				if err := f.Store.MoveStage(context.Background(), staffU, l.ID, l.Stage, to, "catatan "+to,
-					f.Now(), nil); err != nil {
+				if err := f.Store.MoveStage(context.Background(), store.StageMove{Actor: staffU, LoanID: l.ID,
+					From: l.Stage, To: to, Note: "catatan " + to, At: f.Now()}, nil); err != nil {
 					t.Fatal(err)
 				}
 				l.Stage = to
