@@ -91,6 +91,22 @@ type Participant struct {
 // the store can queue notices in the transaction that causes them.
 type Notify func(b Booking, t Training) (OutboxItem, error)
 
+// MoveNotify builds the outbox message telling the owner of booking b that
+// the date, time or place of their training changed: old is the training
+// before the change, t after it.
+type MoveNotify func(b Booking, old, t Training) (OutboxItem, error)
+
+// TrainingNotices builds the notices an update of a training queues in the
+// transaction that makes it.
+type TrainingNotices struct {
+	// Offer tells a waitlisted owner of a seat a raised capacity freed.
+	Offer Notify
+	// Moved tells every owner with a booked, offered or waitlisted place,
+	// once per change, that the training's date, time or place changed
+	// (TrainingMoved).
+	Moved MoveNotify
+}
+
 // Reminder kinds.
 const (
 	ReminderDayBefore = "d1"
@@ -101,10 +117,12 @@ const (
 // owner something queues its outbox rows in the same transaction.
 type TrainingStore interface {
 	CreateTraining(ctx context.Context, actor int64, t Training) (Training, error)
-	// UpdateTraining changes a training's details (not its status);
-	// a capacity raised promotes waitlisted owners (offers, told through
-	// notify), a capacity below the booked count is ErrConflict.
-	UpdateTraining(ctx context.Context, actor int64, t Training, notify Notify) error
+	// UpdateTraining changes a training's details (not its status); a
+	// change of date, time or place tells every owner with a place through
+	// notices.Moved and returns how many were told; a capacity raised
+	// promotes waitlisted owners (offers, told through notices.Offer); a
+	// capacity below the booked count is ErrConflict.
+	UpdateTraining(ctx context.Context, actor int64, t Training, notices TrainingNotices) (told int, err error)
 	// CancelTraining cancels it and every booking, and queues notify for
 	// each booked, offered and waitlisted owner; it returns how many were
 	// told.

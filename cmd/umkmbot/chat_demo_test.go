@@ -248,3 +248,37 @@ ya
 		t.Fatalf("an amount of Rp0 was shown:\n%s", out)
 	}
 }
+
+// TestChatTrainingMove is README's training move script: the staff
+// preview says who will be told, and every booked and waitlisted owner
+// gets the old and the new time in their language.
+func TestChatTrainingMove(t *testing.T) {
+	script := `@2001 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+@2002 /bahasa
+English
+@2002 /pelatihan 1
+join the waiting list
+yes
+@9001 /pelatihanedit 1
+ubah
+mulai
+lusa 13.00
+simpan
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Waktu atau tempat berubah", "Waktu lama:", "pukul 09.00 WIB sampai pukul 12.00 WIB",
+		"Waktu baru:", "pukul 13.00 WIB sampai pukul 16.00 WIB",
+		"kabar perubahan ini dikirim kepada 2 peserta dan 1 orang di daftar tunggu",
+		"Kabar perubahan jadwal atau tempat sedang dikirim kepada 3 pemilik usaha.",
+		"[ke 2001] ⚠️ Jadwal pelatihan berubah", "[ke 2001] 📅 Waktu lama:", "[ke 2001] 📅 Waktu baru:",
+		"Kode pendaftaran Anda tetap PLT-1-0001",
+		"[ke 2003] ⚠️ Jadwal pelatihan berubah", "Kode pendaftaran Anda tetap PLT-1-0002",
+		"[ke 2002] ⚠️ Training rescheduled", "[ke 2002] 📅 Old time:", "at 09.00 WIB, ending at 12.00 WIB",
+		"[ke 2002] 📅 New time:", "at 13.00 WIB, ending at 16.00 WIB")
+}

@@ -54,6 +54,7 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"Offers", testOffers},
 		{"CancelTraining", testCancelTraining},
 		{"UpdateTraining", testUpdateTraining},
+		{"TrainingMoved", testTrainingMoved},
 		{"Participants", testParticipants},
 		{"Attendance", testAttendance},
 		{"Import", testImportTrainings},
