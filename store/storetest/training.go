@@ -60,6 +60,7 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"Import", testImportTrainings},
 		{"Reminders", testReminders},
 		{"DeleteReleasesPlaces", testDeleteReleasesPlaces},
+		{"DeletionPreview", testDeletionPreview},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
