@@ -186,7 +186,7 @@ func (b *tr) previewStep(edit bool) *flows.Step {
 			}
 			r.Text.Data["Moved"] = ""
 			if edit {
-				r.Text.Data["Moved"] = movedPreview(c, t)
+				r.Text.Data["Moved"] = b.movedPreview(c, t)
 			}
 			return r.WithRow(flows.Btn("btn_save", "save"), flows.Btn("btn_change", "edit"))
 		},

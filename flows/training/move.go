@@ -71,14 +71,18 @@ func changesText(old, t store.Training, showLink bool) []flows.Text {
 }
 
 // movedPreview tells staff, before they save, that the form moves the
-// training and how many owners will be told; "" when it does not move.
-func movedPreview(c *flows.Ctx, t store.Training) any {
+// training and how many owners will be told (counted now, or as loaded
+// when the store does not answer); "" when it does not move.
+func (b *tr) movedPreview(c *flows.Ctx, t store.Training) any {
 	old := original(c)
 	if c.Get(kOldStart) == "" || !store.TrainingMoved(old, t) {
 		return ""
 	}
-	return flows.T("train_edit_moved", "Changes", changesText(old, t, true),
-		"Booked", atoiData(c, kBooked), "Waiting", atoiData(c, kWaiting))
+	booked, waiting := atoiData(c, kBooked), atoiData(c, kWaiting)
+	if now, err := b.ts.Training(c, t.ID); err == nil {
+		booked, waiting = now.Booked, now.Waitlisted
+	}
+	return flows.T("train_edit_moved", "Changes", changesText(old, t, true), "Booked", booked, "Waiting", waiting)
 }
 
 // moveNotify builds the notice that a training's date, time or place

@@ -117,4 +117,19 @@ func TestEditMoveNobodyBooked(t *testing.T) {
 	if strings.Contains(plain(h, rs), "Kabar perubahan") {
 		t.Errorf("nobody to tell, yet:\n%s", plain(h, rs))
 	}
+
+	// An owner books while staff are at the preview: the count is fresh.
+	say(t, h, staff, "/pelatihanedit 1", "train_edit_preview")
+	tap(t, h, staff, "Ubah", "train_fields")
+	tap(t, h, staff, "Tempat/tautan", "train_new_place")
+	say(t, h, staff, "Aula Kecamatan Cikupa", "train_edit_preview")
+	if _, err := h.Store.Book(context.Background(), 1, siti, h.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tap(t, h, staff, "Ubah", "train_fields")
+	tap(t, h, staff, "Tempat/tautan", "train_new_place")
+	rs = say(t, h, staff, "Aula Kecamatan Tigaraksa", "train_edit_preview")
+	contains(t, plain(h, rs), "Tempat lama: Gedung Serbaguna Cikupa", "kabar perubahan ini dikirim kepada 1 peserta.")
+	rs = tap(t, h, staff, "Simpan", "train_updated")
+	contains(t, plain(h, rs), "sedang dikirim kepada 1 pemilik usaha")
 }
