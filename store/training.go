@@ -107,6 +107,13 @@ type TrainingNotices struct {
 	Moved MoveNotify
 }
 
+// TrainingImport says what ImportTrainings did.
+type TrainingImport struct {
+	Created, Updated int
+	// Told counts the owners told of a new date, time or place.
+	Told int
+}
+
 // Reminder kinds.
 const (
 	ReminderDayBefore = "d1"
@@ -164,8 +171,10 @@ type TrainingStore interface {
 	// not started and the booking is booked. It returns how many it queued.
 	QueueReminders(ctx context.Context, now time.Time, dayBefore, sameDay time.Duration, notify func(b Booking, t Training, kind string) (OutboxItem, error)) (int, error)
 	// ImportTrainings creates or updates trainings by ImportKey; a second
-	// run with the same rows changes nothing.
-	ImportTrainings(ctx context.Context, actor int64, ts []Training) (created, updated int, err error)
+	// run with the same rows changes nothing. A new date, time or place of
+	// a training is told to every owner with a place through moved, as
+	// UpdateTraining does.
+	ImportTrainings(ctx context.Context, actor int64, ts []Training, moved MoveNotify) (TrainingImport, error)
 }
 
 // ErrClosed: a training no longer takes bookings (cancelled, started, or

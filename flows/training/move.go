@@ -85,10 +85,11 @@ func (b *tr) movedPreview(c *flows.Ctx, t store.Training) any {
 	return flows.T("train_edit_moved", "Changes", changesText(old, t, true), "Booked", booked, "Waiting", waiting)
 }
 
-// moveNotify builds the notice that a training's date, time or place
+// MovedNotify builds the notice that a training's date, time or place
 // changed, for every owner with a place: old → new, in the owner's
-// language (the outbox renders it when sent).
-func moveNotify(now time.Time) store.MoveNotify {
+// language (the outbox renders it when sent). /pelatihanedit and cmd's
+// import of trainings pass it to the store.
+func MovedNotify(now time.Time) store.MoveNotify {
 	return func(bk store.Booking, old, t store.Training) (store.OutboxItem, error) {
 		waiting := bk.Status == store.BookingWaitlisted
 		code := ""

@@ -185,7 +185,7 @@ func (b *tr) update(c *flows.Ctx) (string, error) {
 	t.StartAt, t.EndAt, t.Place, t.Link = form.StartAt, form.EndAt, form.Place, form.Link
 	t.Capacity, t.Deadline = form.Capacity, form.Deadline
 	told, err := b.ts.UpdateTraining(c, c.UserID(), t, store.TrainingNotices{Offer: b.offerNotify(c.Now),
-		Moved: moveNotify(c.Now)})
+		Moved: MovedNotify(c.Now)})
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		latest, lerr := b.ts.Training(c, t.ID)

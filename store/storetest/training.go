@@ -55,6 +55,7 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"CancelTraining", testCancelTraining},
 		{"UpdateTraining", testUpdateTraining},
 		{"TrainingMoved", testTrainingMoved},
+		{"ImportMoved", testImportMoved},
 		{"Participants", testParticipants},
 		{"Attendance", testAttendance},
 		{"Import", testImportTrainings},

@@ -133,3 +133,42 @@ func testTrainingMoved(t *testing.T, newStores newTrainingStores) {
 	}
 	wantNotice(t, ob, store.MoveNoticeKey(tr.ID, 3, a.ID), a.UserID, "training", store.OutboxPending)
 }
+
+// testImportMoved: an import that changes a training's date, time or place
+// tells every owner with a place once, like an edit; the same rows again
+// tell nobody.
+func testImportMoved(t *testing.T, newStores newTrainingStores) {
+	ss := newStores(t)
+	s, ob := ss.Trainings, ss.Outbox
+	rows := importRows()
+	if _, err := s.ImportTrainings(bg(t), trStaff, rows, nil); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := s.Upcoming(bg(t), trBookNow, "", 0, 10)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("Upcoming = %d, %v", len(list), err)
+	}
+	tr := list[0].Training
+	a := mustBook(t, s, tr.ID, 1, store.BookingBooked)
+	b := mustBook(t, s, tr.ID, 2, store.BookingBooked)
+	m := &moves{}
+	rows[0].Place = "Gedung Serbaguna, Cikupa"
+	r, err := s.ImportTrainings(bg(t), trStaff, rows, m.notify)
+	if err != nil || r.Updated != 1 || r.Told != 2 {
+		t.Fatalf("ImportTrainings(a new place) = %+v, %v; want 1 updated, 2 told", r, err)
+	}
+	if calls := m.take(); len(calls) != 2 || calls[0].oldPlace != tr.Place || calls[0].place != rows[0].Place {
+		t.Errorf("notify calls %+v", calls)
+	}
+	for _, bk := range []store.Booking{a, b} {
+		wantNotice(t, ob, store.MoveNoticeKey(tr.ID, 1, bk.ID), bk.UserID, "training", store.OutboxPending)
+	}
+	if r, err := s.ImportTrainings(bg(t), trStaff, rows, m.notify); err != nil || r.Updated != 0 || r.Told != 0 {
+		t.Errorf("ImportTrainings(again) = %+v, %v; want nothing", r, err)
+	}
+	// A title alone is no move.
+	rows[0].Title = "Judul baru"
+	if r, err := s.ImportTrainings(bg(t), trStaff, rows, m.notify); err != nil || r.Updated != 1 || r.Told != 0 {
+		t.Errorf("ImportTrainings(a new title) = %+v, %v; want 1 updated, nobody told", r, err)
+	}
+}

@@ -264,7 +264,10 @@ func importRows() []store.Training {
 func testImportTrainings(t *testing.T, newStores newTrainingStores) {
 	ss := newStores(t)
 	s := ss.Trainings
-	imp := func(rows []store.Training) (int, int, error) { return s.ImportTrainings(bg(t), trStaff, rows) }
+	imp := func(rows []store.Training) (int, int, error) {
+		r, err := s.ImportTrainings(bg(t), trStaff, rows, nil)
+		return r.Created, r.Updated, err
+	}
 	created, updated, err := imp(importRows())
 	if err != nil || created != 3 || updated != 0 {
 		t.Fatalf("ImportTrainings = (%d, %d), %v; want (3, 0)", created, updated, err)
