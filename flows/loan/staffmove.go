@@ -151,6 +151,16 @@ func (s *staff) move(c *flows.Ctx) (string, error) {
 		if approved = atoi(c.Get(kApproved)); approved <= 0 {
 			return flows.Stay, flows.Invalid("loan_staff_approved_zero")
 		}
+		// The requested amount may have changed (an import) since it was
+		// shown.
+		l, err := s.loans.LoanByID(c, id)
+		if err != nil {
+			return "", err
+		}
+		if l.Requested > 0 && approved > l.Requested {
+			return flows.Stay, flows.Invalid("loan_staff_approved_over", "Amount", flows.Rupiah(approved),
+				"Requested", flows.Rupiah(l.Requested))
+		}
 	}
 	notify, owners, err := s.notifier(c, id)
 	if err != nil {
