@@ -53,6 +53,13 @@ type Engine struct {
 	cfg      Config
 	flows    map[string]*Flow
 	commands map[string]*Flow
+	phrases  map[string]phrase
+}
+
+// phrase is a typed answer that starts a flow (Flow.Phrases).
+type phrase struct {
+	flow *Flow
+	args string
 }
 
 // New checks the flows and builds an engine.
@@ -72,7 +79,7 @@ func New(cfg Config, flows ...*Flow) (*Engine, error) {
 	if cfg.BusyWait == 0 {
 		cfg.BusyWait = 3 * time.Second
 	}
-	e := &Engine{cfg: cfg, flows: map[string]*Flow{}, commands: map[string]*Flow{}}
+	e := &Engine{cfg: cfg, flows: map[string]*Flow{}, commands: map[string]*Flow{}, phrases: map[string]phrase{}}
 	for _, f := range flows {
 		if err := f.validate(); err != nil {
 			return nil, err
@@ -86,6 +93,13 @@ func New(cfg Config, flows ...*Flow) (*Engine, error) {
 				return nil, fmt.Errorf("flows: command /%s claimed twice", cmd)
 			}
 			e.commands[cmd] = f
+		}
+		for text, args := range f.Phrases {
+			key := normalize(text)
+			if _, taken := e.phrases[key]; taken || key == "" || globalWord(text) != "" {
+				return nil, fmt.Errorf("flows: phrase %q of flow %s is empty or claimed twice", text, f.Name)
+			}
+			e.phrases[key] = phrase{flow: f, args: args}
 		}
 	}
 	if e.flows[cfg.Menu] == nil {
@@ -282,6 +296,11 @@ func (e *Engine) step(c *Ctx) error {
 	}
 	if w := globalWord(u.Text); w != "" {
 		return e.global(c, w)
+	}
+	if p, ok := e.phrases[normalize(u.Text)]; ok && (s.Flow == "" || s.Flow == e.cfg.Menu) &&
+		(!p.flow.StaffOnly || c.IsStaff()) {
+		c.Update.Command, c.Update.Args = p.flow.Commands[0], p.args
+		return e.startFlow(c, p.flow.Name, "")
 	}
 	if s.Flow == "" {
 		c.Say("err_not_understood")

@@ -25,6 +25,12 @@ type Flow struct {
 	Steps map[string]*Step
 	// Commands start the flow ("daftar" for /daftar).
 	Commands []string
+	// Phrases are typed answers that start the flow when the user is in no
+	// other flow (none, or the menu): each phrase, compared as typed words
+	// are, maps to the arguments the flow's first command gets ("ambil
+	// kursi" → "ambil" runs "/pelatihansaya ambil"). A flow with phrases
+	// needs a command.
+	Phrases map[string]string
 	// StaffOnly flows answer non-staff as an unknown command would.
 	StaffOnly bool
 	// KeepDraft keeps the flow's data when the user leaves it half-way
@@ -107,6 +113,9 @@ func (f *Flow) validate() error {
 	}
 	if f.Steps[f.Start] == nil {
 		return fmt.Errorf("flow %s: start state %q has no step", f.Name, f.Start)
+	}
+	if len(f.Phrases) > 0 && len(f.Commands) == 0 {
+		return fmt.Errorf("flow %s: phrases need a command", f.Name)
 	}
 	for name, st := range f.Steps {
 		if st.Prompt == nil || st.Handle == nil {

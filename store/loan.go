@@ -35,8 +35,25 @@ type LoanEvent struct {
 	From   string
 	To     string
 	Note   string
+	// Approved is the amount approved by a move to DISETUJUI, 0 for any
+	// other event.
+	Approved int64
+	Actor    int64 // staff Telegram id; 0 for an import
+	At       time.Time
+}
+
+// StageMove is one stage change asked of a LoanStore.
+type StageMove struct {
 	Actor  int64 // staff Telegram id; 0 for an import
-	At     time.Time
+	LoanID int64
+	// From is the stage the loan must still be at (compare-and-set).
+	From, To string
+	Note     string
+	// Approved is the approved amount in whole rupiah: required with To
+	// DISETUJUI (more than 0, at most the requested amount), 0 otherwise.
+	Approved int64
+	// At is when the change happened; zero means now.
+	At time.Time
 }
 
 // Payment is an instalment received.
@@ -65,10 +82,12 @@ type LoanStore interface {
 	LoanByID(ctx context.Context, id int64) (Loan, error)
 	// FindLoans searches by number or applicant name (staff), newest first.
 	FindLoans(ctx context.Context, query string, limit int) ([]Loan, error)
-	// MoveStage changes the stage from `from` to `to` with a note, records
-	// the event, audits it, and queues notify for every linked owner, in
-	// one transaction. A stage that is no longer `from` is ErrConflict.
-	MoveStage(ctx context.Context, actor, loanID int64, from, to, note string, at time.Time, notify LoanNotify) error
+	// MoveStage changes the stage from m.From to m.To with a note (and, to
+	// DISETUJUI, the approved amount, which the loan keeps), records the
+	// event, audits it, and queues notify for every linked owner, in one
+	// transaction. A stage that is no longer m.From is ErrConflict; an
+	// approved amount that CheckStageMove refuses is an error.
+	MoveStage(ctx context.Context, m StageMove, notify LoanNotify) error
 	// RecordPayment stores a payment (idempotent by Ref when set), audits it
 	// and queues notify for linked owners.
 	RecordPayment(ctx context.Context, p Payment, notify LoanNotify) (created bool, err error)

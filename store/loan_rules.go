@@ -17,6 +17,26 @@ var LoanStages = []string{"DIAJUKAN", "VERIFIKASI", "PERLU_LENGKAPI", "SURVEI", 
 // LoanDisbursed is the stage whose arrival stamps DisbursedAt.
 const LoanDisbursed = "DICAIRKAN"
 
+// LoanApproved is the stage whose arrival sets the approved amount.
+const LoanApproved = "DISETUJUI"
+
+// CheckStageMove validates m against the loan l it moves: a known target
+// stage, and an approved amount with DISETUJUI (more than 0, at most l's
+// requested amount when one is recorded) and with no other stage.
+func CheckStageMove(m StageMove, l Loan) error {
+	switch {
+	case !slices.Contains(LoanStages, m.To):
+		return fmt.Errorf("unknown stage %q", m.To)
+	case m.To != LoanApproved && m.Approved != 0:
+		return fmt.Errorf("an approved amount with a move to %s", m.To)
+	case m.To == LoanApproved && m.Approved <= 0:
+		return fmt.Errorf("no approved amount with a move to %s", m.To)
+	case m.To == LoanApproved && l.Requested > 0 && m.Approved > l.Requested:
+		return fmt.Errorf("approved %d above the requested %d", m.Approved, l.Requested)
+	}
+	return nil
+}
+
 // CheckLoan validates l for UpsertLoan and fills in the defaults: stage
 // DIAJUKAN, times to the microsecond (as Postgres keeps them).
 func CheckLoan(l Loan) (Loan, error) {

@@ -75,6 +75,15 @@ type RegistrationFilter struct {
 type DeletionReport struct {
 	Registrations int // registrations anonymised
 	Consents      int
+	// Bookings are the booked or offered training seats given up,
+	// Waitlist the training waitlist places.
+	Bookings, Waitlist int
+	// LoanLinks are the loans the account is unlinked from (the loan
+	// records stay: Kept).
+	LoanLinks int
+	// Subscription: the owner receives the Dinas's announcements (as a
+	// registered owner) or has a choice about them on record; both go.
+	Subscription bool
 	// Kept lists records kept by law (loan records), by kind.
 	Kept map[string]int
 }
@@ -106,6 +115,9 @@ type RegistrationStore interface {
 	// user (name, NIK, phone, birth date, address, consents, language) and
 	// audits the deletion without personal data.
 	DeleteUserData(ctx context.Context, userID int64) (DeletionReport, error)
+	// DeletionPreview reports what DeleteUserData would delete now, without
+	// changing anything.
+	DeletionPreview(ctx context.Context, userID int64) (DeletionReport, error)
 	// ExportRegistrations lists registrations matching f (anonymised ones
 	// left out), oldest first, and audits the export by actor.
 	ExportRegistrations(ctx context.Context, actor int64, f RegistrationFilter) ([]Registration, error)

@@ -91,6 +91,29 @@ type Participant struct {
 // the store can queue notices in the transaction that causes them.
 type Notify func(b Booking, t Training) (OutboxItem, error)
 
+// MoveNotify builds the outbox message telling the owner of booking b that
+// the date, time or place of their training changed: old is the training
+// before the change, t after it.
+type MoveNotify func(b Booking, old, t Training) (OutboxItem, error)
+
+// TrainingNotices builds the notices an update of a training queues in the
+// transaction that makes it.
+type TrainingNotices struct {
+	// Offer tells a waitlisted owner of a seat a raised capacity freed.
+	Offer Notify
+	// Moved tells every owner with a booked, offered or waitlisted place,
+	// once per change, that the training's date, time or place changed
+	// (TrainingMoved).
+	Moved MoveNotify
+}
+
+// TrainingImport says what ImportTrainings did.
+type TrainingImport struct {
+	Created, Updated int
+	// Told counts the owners told of a new date, time or place.
+	Told int
+}
+
 // Reminder kinds.
 const (
 	ReminderDayBefore = "d1"
@@ -101,10 +124,12 @@ const (
 // owner something queues its outbox rows in the same transaction.
 type TrainingStore interface {
 	CreateTraining(ctx context.Context, actor int64, t Training) (Training, error)
-	// UpdateTraining changes a training's details (not its status);
-	// a capacity raised promotes waitlisted owners (offers, told through
-	// notify), a capacity below the booked count is ErrConflict.
-	UpdateTraining(ctx context.Context, actor int64, t Training, notify Notify) error
+	// UpdateTraining changes a training's details (not its status); a
+	// change of date, time or place tells every owner with a place through
+	// notices.Moved and returns how many were told; a capacity raised
+	// promotes waitlisted owners (offers, told through notices.Offer); a
+	// capacity below the booked count is ErrConflict.
+	UpdateTraining(ctx context.Context, actor int64, t Training, notices TrainingNotices) (told int, err error)
 	// CancelTraining cancels it and every booking, and queues notify for
 	// each booked, offered and waitlisted owner; it returns how many were
 	// told.
@@ -146,8 +171,10 @@ type TrainingStore interface {
 	// not started and the booking is booked. It returns how many it queued.
 	QueueReminders(ctx context.Context, now time.Time, dayBefore, sameDay time.Duration, notify func(b Booking, t Training, kind string) (OutboxItem, error)) (int, error)
 	// ImportTrainings creates or updates trainings by ImportKey; a second
-	// run with the same rows changes nothing.
-	ImportTrainings(ctx context.Context, actor int64, ts []Training) (created, updated int, err error)
+	// run with the same rows changes nothing. A new date, time or place of
+	// a training is told to every owner with a place through moved, as
+	// UpdateTraining does.
+	ImportTrainings(ctx context.Context, actor int64, ts []Training, moved MoveNotify) (TrainingImport, error)
 }
 
 // ErrClosed: a training no longer takes bookings (cancelled, started, or

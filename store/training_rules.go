@@ -72,6 +72,32 @@ func TrainingChanges(old, t Training) []string {
 	return fields
 }
 
+// TrainingMoved tells whether t changes the date, time or place of old
+// (start, end, address or link): what owners with a place are told of.
+func TrainingMoved(old, t Training) bool {
+	return !old.StartAt.Equal(t.StartAt) || !old.EndAt.Equal(t.EndAt) || old.Place != t.Place || old.Link != t.Link
+}
+
+// MoveNoticeKey is the key of the notice of the move-th change of
+// training's date, time or place to the owner of booking.
+func MoveNoticeKey(training int64, move int, booking int64) string {
+	return fmt.Sprintf("tmove:%d:%d:%d", training, move, booking)
+}
+
+// MoveNotice builds the outbox item of one booking through notify, under
+// the store's key (as BookingNotice does); a nil notify queues nothing.
+func MoveNotice(notify MoveNotify, key string, b Booking, old, t Training) (OutboxItem, bool, error) {
+	if notify == nil {
+		return OutboxItem{}, false, nil
+	}
+	it, err := notify(b, old, t)
+	if err != nil {
+		return OutboxItem{}, false, fmt.Errorf("notice %s: %w", key, err)
+	}
+	it, err = NoticeWithKey(it, key, "training", b.UserID)
+	return it, err == nil, err
+}
+
 // TrainingCreatedDetail is the audit detail of a new training.
 func TrainingCreatedDetail(t Training) string {
 	return fmt.Sprintf("topic=%s capacity=%d start=%s", t.Topic, t.Capacity, t.StartAt.UTC().Format(time.RFC3339))

@@ -169,3 +169,116 @@ ya
 	}
 	wantInOrder(t, out, "Language set to English", "sudah dibatalkan", "[ke 2003] ⏳ Good news!")
 }
+
+// TestChatDemoOwnersMatchTheirNIK: every demo owner's birth date, sex and
+// kecamatan are the ones their NIK encodes, their consent is on record, and
+// the bot addresses them accordingly.
+func TestChatDemoOwnersMatchTheirNIK(t *testing.T) {
+	script := `@2001 /datasaya
+@2002 /datasaya
+@2003 /datasaya
+@2001 /ubahdata
+[2]
+[3]
+batal
+@2002 /ubahdata
+[2]
+[3]
+batal
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out,
+		"Siti Aminah (contoh)", "Tanggal lahir: Kamis, 5 Juli 1990", "Jenis kelamin: Perempuan",
+		"Kecamatan: Pasar Kemis", "setuju — pendaftaran usaha",
+		"Budi Santoso (contoh)", "Tanggal lahir: Selasa, 12 Maret 1985", "Jenis kelamin: Laki-laki",
+		"Kecamatan: Cikupa", "setuju — pendaftaran usaha",
+		"Dewi Lestari (contoh)", "Tanggal lahir: Jumat, 15 Mei 1992", "Jenis kelamin: Perempuan",
+		"Kecamatan: Pasar Kemis", "setuju — pendaftaran usaha",
+		"Terima kasih, Ibu. Sekarang nomor HP", "Terima kasih, Bapak. Sekarang nomor HP")
+	if strings.Contains(out, "1 Januari 1\n") || strings.Contains(out, "Belum ada.") {
+		t.Fatalf("a demo record lacks its birth date or consent:\n%s", out)
+	}
+}
+
+// TestDemoLoanIsSitisLoan: the demo loan's applicant is the demo owner
+// whose NIK it carries.
+func TestDemoLoanIsSitisLoan(t *testing.T) {
+	for _, o := range demoOwners {
+		if o.nik == demoLoanNIK && o.name == "Siti Aminah (contoh)" {
+			return
+		}
+	}
+	t.Fatalf("the demo loan's NIK %s is not Siti Aminah's", demoLoanNIK)
+}
+
+// TestChatLoanApproval is README's approval script: the approved amount
+// is asked, confirmed, and reaches the owner with the staff's note.
+func TestChatLoanApproval(t *testing.T) {
+	script := `@2001 /pinjaman
+UPDB-2026-0042
+3603 1245 0790 0003
+@9001 /pinjamanstaf UPDB-2026-0042
+ubah tahap
+survei lapangan
+lewati
+ya
+ubah tahap
+menunggu keputusan komite
+lewati
+ya
+ubah tahap
+disetujui
+20 juta
+Jadwal akad kami kabarkan lewat telepon minggu ini.
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Berapa jumlah yang disetujui untuk UPDB-2026-0042? Jumlah yang diminta: Rp25.000.000.",
+		"Jumlah disetujui: Rp20.000.000", "ke Disetujui sebesar Rp20.000.000",
+		"Diminta Rp25.000.000 · disetujui Rp20.000.000", "→ Disetujui (Rp20.000.000)",
+		"[ke 2001] Selamat, pinjaman Anda disetujui sebesar Rp20.000.000.",
+		"[ke 2001] Catatan petugas: Jadwal akad kami kabarkan lewat telepon minggu ini.")
+	if strings.Contains(out, "Rp0") {
+		t.Fatalf("an amount of Rp0 was shown:\n%s", out)
+	}
+}
+
+// TestChatTrainingMove is README's training move script: the staff
+// preview says who will be told, and every booked and waitlisted owner
+// gets the old and the new time in their language.
+func TestChatTrainingMove(t *testing.T) {
+	script := `@2001 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+@2002 /bahasa
+English
+@2002 /pelatihan 1
+join the waiting list
+yes
+@9001 /pelatihanedit 1
+ubah
+mulai
+lusa 13.00
+simpan
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Waktu atau tempat berubah", "Waktu lama:", "pukul 09.00 WIB sampai pukul 12.00 WIB",
+		"Waktu baru:", "pukul 13.00 WIB sampai pukul 16.00 WIB",
+		"kabar perubahan ini dikirim kepada 2 peserta dan 1 orang di daftar tunggu",
+		"Kabar perubahan jadwal atau tempat sedang dikirim kepada 3 pemilik usaha.",
+		"[ke 2001] ⚠️ Jadwal pelatihan berubah", "[ke 2001] 📅 Waktu lama:", "[ke 2001] 📅 Waktu baru:",
+		"Kode pendaftaran Anda tetap PLT-1-0001",
+		"[ke 2003] ⚠️ Jadwal pelatihan berubah", "Kode pendaftaran Anda tetap PLT-1-0002",
+		"[ke 2002] ⚠️ Training rescheduled", "[ke 2002] 📅 Old time:", "at 09.00 WIB, ending at 12.00 WIB",
+		"[ke 2002] 📅 New time:", "at 13.00 WIB, ending at 16.00 WIB")
+}

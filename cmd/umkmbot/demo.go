@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/flows/loan/domain"
+	"github.com/diskum-tangerang/umkmbot/flows/registration"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
@@ -21,7 +23,9 @@ const (
 )
 
 // demoOwners are registered owners, the audience of the demo broadcasts and
-// the participants of the demo training.
+// the participants of the demo training. Each NIK carries its owner's
+// birth date and sex (Siti Aminah and Dewi Lestari are women, Budi Santoso a
+// man) and the kecamatan of the registration; seedDemo reads them from it.
 var demoOwners = []struct {
 	user             int64
 	name, nik, phone string
@@ -40,9 +44,17 @@ func seedDemo(ctx context.Context, a *app) error {
 	}
 	now := time.Now()
 	for _, o := range demoOwners {
-		r := store.Registration{UserID: o.user, OwnerName: o.name, NIK: o.nik, Phone: o.phone,
-			BusinessName: o.business, Sector: o.sector, Products: "contoh", Kecamatan: o.kecamatan,
-			Address: "Alamat contoh", YearStarted: 2018, Workers: 2, Capital: 20_000_000,
+		nik, err := field.ParseNIK(o.nik, now)
+		if err != nil {
+			return fmt.Errorf("demo owner %d: %w", o.user, err)
+		}
+		if err := a.regs.RecordConsent(ctx, store.Consent{UserID: o.user, Purpose: registration.Purpose,
+			NoticeVersion: a.cfg.ConsentVersion, Granted: true, At: now}); err != nil {
+			return fmt.Errorf("demo consent: %w", err)
+		}
+		r := store.Registration{UserID: o.user, OwnerName: o.name, NIK: nik.Digits, BirthDate: nik.BirthDate,
+			Female: nik.Female, Phone: o.phone, BusinessName: o.business, Sector: o.sector, Products: "contoh",
+			Kecamatan: o.kecamatan, Address: "Alamat contoh", YearStarted: 2018, Workers: 2, Capital: 20_000_000,
 			Turnover: 120_000_000, Class: "mikro", ClassBasis: "omzet", ConsentVersion: a.cfg.ConsentVersion,
 			ConsentAt: now}
 		if _, _, err := a.regs.CreateRegistration(ctx, fmt.Sprintf("demo-%d", o.user), r); err != nil {

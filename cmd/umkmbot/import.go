@@ -68,12 +68,14 @@ func importTrainings(ctx context.Context, db *postgres.DB, file string, sio stdi
 		}
 		return fmt.Errorf("import %s: %d rows need fixing; nothing was imported", file, len(rowErrs))
 	}
-	created, updated, err := db.ImportTrainings(ctx, 0, list)
+	// The notices of a new date, time or place carry no language: the
+	// sender renders each in its owner's language when it goes out.
+	r, err := db.ImportTrainings(ctx, 0, list, training.MovedNotify(time.Now()))
 	if err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}
-	fmt.Fprintf(sio.out, "%s: %d pelatihan baru, %d diperbarui, %d tidak berubah\n",
-		file, created, updated, len(list)-created-updated)
+	fmt.Fprintf(sio.out, "%s: %d pelatihan baru, %d diperbarui, %d tidak berubah; %d pemilik diberi kabar perubahan jadwal atau tempat\n",
+		file, r.Created, r.Updated, len(list)-r.Created-r.Updated, r.Told)
 	return nil
 }
 

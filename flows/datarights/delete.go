@@ -10,17 +10,23 @@ import (
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
-// Data keys of the deletion flow.
+// Data keys of the deletion flow: what the preview counted.
 const (
 	kRegs     = "regs"
 	kConsents = "consents"
+	kSeats    = "seats"
+	kWaiting  = "waiting"
+	kLinks    = "links"
+	kSubs     = "subs"
 )
 
-// NewDelete returns the /hapusdata flow: it explains what is deleted and
-// what the law makes the Dinas keep, and deletes only after the owner taps
-// or types "Hapus data saya". The deletion anonymises the owner's
-// registrations, deletes their consents and language (the store), and the
-// half-filled forms kept in their session.
+// NewDelete returns the /hapusdata flow: it lists everything that will be
+// deleted (registrations' identities, consents, training seats and
+// waitlist places, loan links, the announcements, the language and
+// half-filled forms) and what the law makes the Dinas keep, and deletes
+// only after the owner taps or types "Hapus data saya". The deletion is
+// the store's DeleteUserData, plus the half-filled forms kept in the
+// session.
 func NewDelete(regs store.RegistrationStore, opt Options) *flows.Flow {
 	return &flows.Flow{
 		Name:     DeleteName,
@@ -30,23 +36,17 @@ func NewDelete(regs store.RegistrationStore, opt Options) *flows.Flow {
 		Commands: []string{"hapusdata"},
 		Events:   fsm.Events{},
 		Enter: func(c *flows.Ctx) (string, error) {
-			list, err := regs.RegistrationsOf(c, c.UserID())
+			r, err := regs.DeletionPreview(c, c.UserID())
 			if err != nil {
 				return "", err
 			}
-			consents, err := regs.ConsentsOf(c, c.UserID())
-			if err != nil {
-				return "", err
-			}
-			c.Set(kRegs, strconv.Itoa(len(list)))
-			c.Set(kConsents, strconv.Itoa(len(consents)))
+			keepReport(c, r)
 			return "", nil
 		},
 		Steps: map[string]*flows.Step{
 			"confirm": {
 				Prompt: func(c *flows.Ctx) flows.Reply {
-					return flows.Say("data_delete_confirm", "Registrations", atoi(c.Get(kRegs)),
-						"Consents", atoi(c.Get(kConsents))).
+					return flows.Say("data_delete_confirm", "Lines", deletionLines(keptReport(c))).
 						WithRow(flows.Btn("btn_delete_mine", "yes")).
 						WithRow(flows.Btn("btn_cancel", "no"))
 				},
@@ -68,14 +68,50 @@ func NewDelete(regs store.RegistrationStore, opt Options) *flows.Flow {
 						return "", err
 					}
 					c.ClearDrafts()
-					c.Say("data_deleted", "Registrations", report.Registrations, "Consents", report.Consents,
-						"Kept", keptLines(report.Kept))
+					c.Say("data_deleted", "Lines", deletionLines(report), "Kept", keptLines(report.Kept))
 					c.Switch(opt.menu(), "")
 					return flows.End, nil
 				},
 			},
 		},
 	}
+}
+
+// keepReport keeps the preview's counts for the prompt.
+func keepReport(c *flows.Ctx, r store.DeletionReport) {
+	for k, n := range map[string]int{kRegs: r.Registrations, kConsents: r.Consents, kSeats: r.Bookings,
+		kWaiting: r.Waitlist, kLinks: r.LoanLinks} {
+		c.Set(k, strconv.Itoa(n))
+	}
+	c.Set(kSubs, strconv.FormatBool(r.Subscription))
+}
+
+// keptReport is the preview kept by keepReport.
+func keptReport(c *flows.Ctx) store.DeletionReport {
+	return store.DeletionReport{Registrations: atoi(c.Get(kRegs)), Consents: atoi(c.Get(kConsents)),
+		Bookings: atoi(c.Get(kSeats)), Waitlist: atoi(c.Get(kWaiting)), LoanLinks: atoi(c.Get(kLinks)),
+		Subscription: c.Get(kSubs) == "true"}
+}
+
+// deletionLines lists, one line each, what a deletion removes: only what
+// the owner has, with its count, and always the language and unfinished
+// forms.
+func deletionLines(r store.DeletionReport) []flows.Text {
+	var lines []flows.Text
+	add := func(id string, n int) {
+		if n > 0 {
+			lines = append(lines, flows.T(id, "Count", n))
+		}
+	}
+	add("data_del_registrations", r.Registrations)
+	add("data_del_consents", r.Consents)
+	add("data_del_seats", r.Bookings)
+	add("data_del_waitlist", r.Waitlist)
+	add("data_del_loan_links", r.LoanLinks)
+	if r.Subscription {
+		lines = append(lines, flows.T("data_del_subscription"))
+	}
+	return append(lines, flows.T("data_del_rest"))
 }
 
 // keptLines lists, by kind, the records a deletion kept by law.

@@ -37,12 +37,17 @@ func StageText(stage string) flows.Text {
 }
 
 // todoText says what the owner should do now, with the stage's note (the
-// missing documents, the reason of a rejection).
+// missing documents, the reason of a rejection, anything staff wrote) and,
+// once approved, the approved amount.
 func todoText(l store.Loan) flows.Text {
 	if !domain.Known(l.Stage) {
 		return flows.T("loan_todo_unknown")
 	}
-	return flows.T("loan_todo_"+strings.ToLower(l.Stage), "Note", l.Note, "Approved", flows.Rupiah(l.Approved))
+	var approved any = ""
+	if l.Approved > 0 {
+		approved = flows.Rupiah(l.Approved)
+	}
+	return flows.T("loan_todo_"+strings.ToLower(l.Stage), "Note", l.Note, "Approved", approved)
 }
 
 // anchors place the stages off the happy path in the timeline: each comes
@@ -59,7 +64,13 @@ var anchors = map[string]string{
 // ❌ when the application stopped), those ahead ▫️. A stopped
 // application shows nothing ahead.
 func timeline(l store.Loan, hist []store.LoanEvent) []flows.Text {
-	line := func(id, stage string) flows.Text { return flows.T(id, "Stage", StageText(stage)) }
+	line := func(id, stage string) flows.Text {
+		label := StageText(stage)
+		if stage == domain.Disetujui && l.Approved > 0 {
+			label = flows.T("loan_stage_with_amount", "Stage", label, "Amount", flows.Rupiah(l.Approved))
+		}
+		return flows.T(id, "Stage", label)
+	}
 	cur := l.Stage
 	if i := slices.Index(domain.Order, cur); i >= 0 {
 		out := make([]flows.Text, 0, len(domain.Order))
@@ -117,10 +128,11 @@ func amountText(l store.Loan) flows.Text {
 	return flows.T("loan_amount_requested", "Amount", flows.Rupiah(l.Requested))
 }
 
-// schedule returns the loan's instalments, or ok=false when it has none
-// (not disbursed, or terms no schedule can be computed from).
+// schedule returns the loan's instalments, computed on the approved
+// amount, or ok=false when it has none (not disbursed, no approved amount,
+// or terms no schedule can be computed from).
 func schedule(l store.Loan) ([]domain.Instalment, bool) {
-	if l.DisbursedAt.IsZero() {
+	if l.DisbursedAt.IsZero() || l.Approved <= 0 {
 		return nil, false
 	}
 	s, err := domain.Schedule(domain.TermsOf(l))

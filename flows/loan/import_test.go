@@ -26,7 +26,7 @@ var first = "\ufeff" + loansHeader +
 	"UPDB-2026-0052;3603124507900003;Siti;Warung;sepuluh;;12;4;flat;;;DIAJUKAN;\n" + // 7: bad amount
 	"UPDB-2026-0053;3603124507900003;Siti;Warung;10000000;;12;4;cicil;;;DIAJUKAN;\n" + // 8: bad method
 	"UPDB-2026-0054;3603124507900003;Siti;Warung;10000000;;12;4;flat;;;PERLU_LENGKAPI;\n" + // 9: note missing
-	"UPDB-2026-0055;3603124507900003;Siti;Warung;10000000;;12;4;flat;;;DICAIRKAN;\n" + // 10: no date
+	"UPDB-2026-0055;3603124507900003;Siti;Warung;10000000;10000000;12;4;flat;;;DICAIRKAN;\n" + // 10: no date
 	"UPDB-2026-0042;3603124507900003;Siti Aminah;Kue Basah Bu Siti;25000000;;36;4;flat;;;DIAJUKAN;\n" + // 11: twice
 	"\n" +
 	"UPDB 2026;3603124507900003;Siti;Warung;10000000;;12;4;flat;;;DIAJUKAN;\n" // 13: bad number

@@ -54,6 +54,10 @@ func (im *importer) loanRow(ctx context.Context, r row) error {
 	} else if err != nil {
 		return err
 	}
+	if target == "" && approvedStage(old.Stage) && l.Approved == 0 {
+		im.reject(r.line, "disetujui wajib diisi: %s sudah di tahap %s", l.Number, old.Stage)
+		return nil
+	}
 	move := target != "" && target != old.Stage
 	if move {
 		if err := domain.CanMove(old.Stage, target); err != nil {
@@ -71,7 +75,12 @@ func (im *importer) loanRow(ctx context.Context, r row) error {
 		}
 	}
 	if move {
-		err := im.loans.MoveStage(ctx, im.actor, old.ID, old.Stage, target, l.Note, im.now, im.notify)
+		m := store.StageMove{Actor: im.actor, LoanID: old.ID, From: old.Stage, To: target,
+			Note: l.Note, At: im.now}
+		if target == domain.Disetujui {
+			m.Approved = l.Approved
+		}
+		err := im.loans.MoveStage(ctx, m, im.notify)
 		if errors.Is(err, store.ErrConflict) {
 			im.reject(r.line, "tahap %s berubah selama impor; jalankan impor lagi", l.Number)
 			return nil
@@ -148,6 +157,9 @@ func (im *importer) parseLoan(r row) (store.Loan, string, bool) {
 			return fail("tahap tidak dikenal: %q", s)
 		}
 	}
+	if approvedStage(target) && l.Approved == 0 {
+		return fail("disetujui wajib diisi untuk tahap %s", target)
+	}
 	if s := r.get("tanggal_cair"); s != "" {
 		if l.DisbursedAt, ok = ParseDate(s, im.now.In(wib)); !ok {
 			return fail("tanggal_cair tidak dikenali: %q (tulis 31/12/2026 atau 2026-12-31)", s)
@@ -159,6 +171,16 @@ func (im *importer) parseLoan(r row) (store.Loan, string, bool) {
 		return fail("tanggal_cair wajib diisi untuk tahap %s", target)
 	}
 	return l, target, true
+}
+
+// approvedStage tells whether a loan at stage has been approved, so that
+// its approved amount is known: DISETUJUI and every stage after it.
+func approvedStage(stage string) bool {
+	switch stage {
+	case domain.Disetujui, domain.Akad, domain.Dicairkan, domain.Berjalan, domain.Menunggak, domain.Lunas:
+		return true
+	}
+	return false
 }
 
 // termsDiffer tells whether the row changes an existing loan's terms.

@@ -3,7 +3,8 @@
 // Telegram account by its number and the NIK, then its timeline, what is
 // needed now, the next instalment, outstanding and arrears, the full
 // schedule, unlinking), the staff's /pinjamanstaf (find, view, move to an
-// allowed stage with a note, record a payment, see failed link attempts),
+// allowed stage with a note and, for DISETUJUI, the approved amount the
+// schedule is computed on, record a payment, see failed link attempts),
 // the outbox notice sent to linked owners when a loan changes (NewNotify),
 // the import of the UPDB's spreadsheet (ImportCSV) and the lines /datasaya
 // shows (DataLines).

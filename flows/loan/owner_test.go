@@ -82,7 +82,7 @@ func TestWrongPairNeutral(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := f.link(t, tc.user, tc.number, tc.nik)
-			ft.Want(t, rs, "loan_link_wrong", "loan_ask_number")
+			ft.Want(t, rs, "loan_link_wrong", "loan_ask_nik")
 			got := map[string]string{}
 			for _, lang := range []string{"id", "en"} {
 				got[lang] = f.Catalog.Plain(lang, rs[0].Text)
@@ -111,16 +111,15 @@ func TestLockAfterFiveFailures(t *testing.T) {
 	f := newFixture(t)
 	f.seed(t, store.Loan{Number: "UPDB-2026-0042"})
 	f.do(t, ownerA, "/pinjaman")
+	f.do(t, ownerA, "updb 2026 42")
 	for i := 1; i <= 4; i++ {
-		f.do(t, ownerA, "updb 2026 42")
 		rs := f.do(t, ownerA, nikB)
-		ft.Want(t, rs, "loan_link_wrong", "loan_ask_number")
+		ft.Want(t, rs, "loan_link_wrong", "loan_ask_nik")
 		if left := rs[0].Data["Left"]; left != 5-i {
 			t.Errorf("try %d: left %v", i, left)
 		}
 		f.Advance(time.Minute)
 	}
-	f.do(t, ownerA, "updb 2026 42")
 	rs := f.do(t, ownerA, nikB)
 	ft.Want(t, rs, "loan_locked", "menu_prompt")
 	// The first failure was at 09.00 WIB on Friday 27 November 2026; the
@@ -177,7 +176,7 @@ func TestTimeline(t *testing.T) {
 			[]string{"✅ Survei lapangan\n❌ Dibatalkan pemohon"},
 			[]string{"▫️", "Menunggu keputusan komite"}},
 		{"approved", store.Loan{Stage: "DISETUJUI", Approved: 20_000_000}, nil,
-			[]string{"⏳ Disetujui ← sekarang", "disetujui sebesar Rp20.000.000", "Rp20.000.000 (disetujui)"},
+			[]string{"⏳ Disetujui (Rp20.000.000) ← sekarang", "disetujui sebesar Rp20.000.000", "Rp20.000.000 (disetujui)"},
 			nil},
 		{"paid off", running("", "LUNAS"), nil,
 			[]string{"✅ Angsuran berjalan\n✅ Lunas", "Surat Keterangan Lunas"},
@@ -189,8 +188,8 @@ func TestTimeline(t *testing.T) {
 			tc.loan.Number = "UPDB-2026-0042"
 			l := f.seed(t, tc.loan)
 			for _, to := range tc.then {
-				if err := f.Store.MoveStage(context.Background(), staffU, l.ID, l.Stage, to, "catatan "+to,
-					f.Now(), nil); err != nil {
+				if err := f.Store.MoveStage(context.Background(), store.StageMove{Actor: staffU, LoanID: l.ID,
+					From: l.Stage, To: to, Note: "catatan " + to, At: f.Now()}, nil); err != nil {
 					t.Fatal(err)
 				}
 				l.Stage = to
@@ -338,5 +337,58 @@ func TestHelpAndExamples(t *testing.T) {
 			ft.Want(t, rs, "loan_number_format", "err_three_strikes")
 			contains(t, f.plain(rs), "UPDB-2026-0042, atau updb 2026 42")
 		}
+	}
+}
+
+// TestWrongNIKStaysOnNIK: after a wrong pair the owner stays at the NIK
+// question with the number kept, so a retyped NIK is read as a NIK (each
+// wrong one still counts); "Ubah nomor", or a number typed with its UPDB,
+// changes the number without counting.
+func TestWrongNIKStaysOnNIK(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t)
+			f.seed(t, store.Loan{Number: "UPDB-2026-0042"})
+			if lang == "en" {
+				if err := f.Store.SetLanguage(context.Background(), ownerA, "en"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.do(t, ownerA, "/pinjaman")
+			rs := f.do(t, ownerA, "updb 2026 42")
+			ft.Want(t, rs, "loan_ask_nik")
+			rs = f.do(t, ownerA, nikB)
+			ft.Want(t, rs, "loan_link_wrong", "loan_ask_nik")
+			contains(t, f.Plain(rs[1:]), "UPDB-2026-0042")
+			if got := labels(f, ownerA); len(got) != 1 || got[0] != "Ubah nomor" {
+				t.Fatalf("NIK buttons %q", got)
+			}
+			if f.Session(ownerA).State != "nik" {
+				t.Fatalf("state %s after a wrong NIK", f.Session(ownerA).State)
+			}
+			// A second wrong NIK is read as a NIK and counts.
+			rs = f.do(t, ownerA, "3603 1212 0385 0001")
+			ft.Want(t, rs, "loan_link_wrong", "loan_ask_nik")
+			if left := rs[0].Data["Left"]; left != 3 {
+				t.Errorf("left %v after two wrong NIKs, want 3", left)
+			}
+			// The number typed with its UPDB replaces the one kept.
+			rs = f.do(t, ownerA, "UPDB-2026-0043")
+			ft.Want(t, rs, "loan_number_changed", "loan_ask_nik")
+			contains(t, f.Plain(rs[1:]), "UPDB-2026-0043")
+			// The button goes back to the number question.
+			ft.Want(t, f.tap(t, ownerA, "Ubah nomor"), "loan_ask_number")
+			f.do(t, ownerA, "UPDB-2026-0042")
+			rs = f.do(t, ownerA, nikA)
+			ft.Want(t, rs, "loan_linked", "loan_card", "loan_view_prompt")
+			if at, _ := f.tries.Attempts(context.Background(), ownerA); len(at) != 2 {
+				t.Errorf("%d attempts counted, want 2", len(at))
+			}
+			for _, r := range rs {
+				if r.Lang != lang {
+					t.Errorf("reply %s in %q, want %q", r.ID, r.Lang, lang)
+				}
+			}
+		})
 	}
 }

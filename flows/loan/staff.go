@@ -24,6 +24,7 @@ const (
 	stDate     = "date"
 	stPayOK    = "payok"
 	stAttempts = "attempts"
+	stApprove  = "approve"
 )
 
 // Events of the staff flow.
@@ -39,6 +40,7 @@ const (
 	evPayOK    = "payok"
 	evAttempts = "attempts"
 	evSearch   = "search"
+	evApprove  = "approve"
 )
 
 // Data keys of the staff flow.
@@ -53,6 +55,10 @@ const (
 	kDisb   = "disb" // disbursement day, 2006-01-02, or ""
 	kRef    = "ref"  // idempotency reference of the payment being recorded
 	kRun    = "run"  // "1" when the loan is running
+	// kReq is the requested amount of a loan being approved, kApproved
+	// the amount approved.
+	kReq      = "req"
+	kApproved = "approved"
 )
 
 // kSep separates button labels in the session data.
@@ -75,12 +81,13 @@ type staff struct {
 
 // NewStaff returns the staff flow (/pinjamanstaf): find an application by
 // number or name, view it (audited), move it to an allowed stage with a
-// note, record a payment, and see an account's failed link attempts.
+// note (and, for DISETUJUI, the approved amount), record a payment, and see
+// an account's failed link attempts.
 // "/pinjamanstaf <number or name>" searches at once. Non-staff get the
 // unknown-command answer from the engine.
 func NewStaff(loans store.LoanStore, tries store.AttemptLimiter, audit Auditor, opt Options) *flows.Flow {
 	s := &staff{loans: loans, tries: tries, audit: audit, opt: opt}
-	edit := []string{stStage, stNote, stConfirm, stAmount, stDate, stPayOK, stAttempts}
+	edit := []string{stStage, stApprove, stNote, stConfirm, stAmount, stDate, stPayOK, stAttempts}
 	return &flows.Flow{
 		Name:      StaffName,
 		Version:   1,
@@ -92,7 +99,8 @@ func NewStaff(loans store.LoanStore, tries store.AttemptLimiter, audit Auditor, 
 			{Name: evFound, Src: []string{stSearch, stSPick}, Dst: stSView},
 			{Name: evList, Src: []string{stSearch}, Dst: stSPick},
 			{Name: evStage, Src: []string{stSView}, Dst: stStage},
-			{Name: evNote, Src: []string{stStage}, Dst: stNote},
+			{Name: evApprove, Src: []string{stStage}, Dst: stApprove},
+			{Name: evNote, Src: []string{stStage, stApprove}, Dst: stNote},
 			{Name: evConfirm, Src: []string{stNote}, Dst: stConfirm},
 			{Name: evBack, Src: edit, Dst: stSView},
 			{Name: evPay, Src: []string{stSView}, Dst: stAmount},
@@ -106,6 +114,7 @@ func NewStaff(loans store.LoanStore, tries store.AttemptLimiter, audit Auditor, 
 			stSPick:    s.pickStep(),
 			stSView:    s.viewStep(),
 			stStage:    s.stageStep(),
+			stApprove:  s.approvedStep(),
 			stNote:     s.noteStep(),
 			stConfirm:  s.confirmStep(),
 			stAmount:   s.amountStep(),

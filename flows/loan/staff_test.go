@@ -208,7 +208,8 @@ func TestStaffConflict(t *testing.T) {
 	f.tap(t, staffU, "Ubah tahap")
 	f.tap(t, staffU, "Survei lapangan")
 	f.tap(t, staffU, "Lewati")
-	if err := f.Store.MoveStage(context.Background(), 7002, l.ID, "VERIFIKASI", "PERLU_LENGKAPI", "KK", f.Now(), nil); err != nil {
+	if err := f.Store.MoveStage(context.Background(), store.StageMove{Actor: 7002, LoanID: l.ID,
+		From: "VERIFIKASI", To: "PERLU_LENGKAPI", Note: "KK", At: f.Now()}, nil); err != nil {
 		t.Fatal(err)
 	}
 	rs := f.tap(t, staffU, "Ya, pindahkan")

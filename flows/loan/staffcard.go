@@ -34,13 +34,17 @@ func (s *staff) card(c *flows.Ctx, l store.Loan) (flows.Text, error) {
 	for _, e := range hist {
 		events = append(events, eventText(e))
 	}
+	approved := flows.T("loan_staff_not_approved")
+	if l.Approved > 0 {
+		approved = flows.T("loan_staff_approved_amount", "Amount", flows.Rupiah(l.Approved))
+	}
 	var disbursed any = flows.T("loan_staff_not_disbursed")
 	if !l.DisbursedAt.IsZero() {
 		disbursed = flows.Date(l.DisbursedAt)
 	}
 	return flows.T("loan_staff_card", "Number", l.Number, "Stage", StageText(l.Stage),
 		"Name", l.ApplicantName, "NIK", maskNIK(l.NIK), "Business", l.BusinessName,
-		"Requested", flows.Rupiah(l.Requested), "Approved", flows.Rupiah(l.Approved),
+		"Requested", flows.Rupiah(l.Requested), "Approved", approved,
 		"Tenor", l.TenorMonths, "Grace", l.GraceMonths, "Rate", rateText(l.RateBP), "Method", methodText(l.Method),
 		"Disbursed", disbursed, "Linked", len(users), "Note", l.Note, "History", events,
 		"Schedule", scheduleSummary(l, pays, c.Now), "Payments", paymentsText(pays)), nil
@@ -56,8 +60,12 @@ func eventText(e store.LoanEvent) flows.Text {
 		return flows.T("loan_staff_event_created", "At", flows.DateTime(e.At), "To", StageText(e.To),
 			"Actor", actor, "Note", e.Note)
 	}
+	var approved any = ""
+	if e.Approved > 0 {
+		approved = flows.Rupiah(e.Approved)
+	}
 	return flows.T("loan_staff_event", "At", flows.DateTime(e.At), "From", StageText(e.From),
-		"To", StageText(e.To), "Actor", actor, "Note", e.Note)
+		"To", StageText(e.To), "Approved", approved, "Actor", actor, "Note", e.Note)
 }
 
 // scheduleSummary sums the schedule up for staff.

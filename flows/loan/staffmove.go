@@ -63,7 +63,16 @@ func (s *staff) stageStep() *flows.Step {
 			}
 			c.Set(kTo, to)
 			c.Del(kNote)
-			return evNote, nil
+			c.Del(kApproved)
+			if to != domain.Disetujui {
+				return evNote, nil
+			}
+			l, err := s.loans.LoanByID(c, atoi(c.Get(kLoan)))
+			if err != nil {
+				return "", err
+			}
+			c.Set(kReq, itoa(l.Requested))
+			return evApprove, nil
 		},
 	}
 }
@@ -111,7 +120,7 @@ func (s *staff) confirmStep() *flows.Step {
 				note = n
 			}
 			return flows.Say("loan_staff_move_confirm", "Number", c.Get(kShown), "From", StageText(c.Get(kStage)),
-				"To", StageText(c.Get(kTo)), "Note", note).
+				"To", StageText(c.Get(kTo)), "Approved", approvedData(c), "Note", note).
 				WithRow(flows.Btn("loan_btn_move_yes", "yes"), flows.Btn("btn_no", "no"))
 		},
 		Help:   flows.T("loan_staff_help_confirm"),
@@ -137,11 +146,28 @@ func (s *staff) move(c *flows.Ctx) (string, error) {
 	if err := domain.CanMove(from, to); err != nil {
 		return flows.Stay, refused(from, to)
 	}
+	var approved int64
+	if to == domain.Disetujui {
+		if approved = atoi(c.Get(kApproved)); approved <= 0 {
+			return flows.Stay, flows.Invalid("loan_staff_approved_zero")
+		}
+		// The requested amount may have changed (an import) since it was
+		// shown.
+		l, err := s.loans.LoanByID(c, id)
+		if err != nil {
+			return "", err
+		}
+		if l.Requested > 0 && approved > l.Requested {
+			return flows.Stay, flows.Invalid("loan_staff_approved_over", "Amount", flows.Rupiah(approved),
+				"Requested", flows.Rupiah(l.Requested))
+		}
+	}
 	notify, owners, err := s.notifier(c, id)
 	if err != nil {
 		return "", err
 	}
-	err = s.loans.MoveStage(c, c.UserID(), id, from, to, note, c.Now, notify)
+	err = s.loans.MoveStage(c, store.StageMove{Actor: c.UserID(), LoanID: id, From: from, To: to, Note: note,
+		Approved: approved, At: c.Now}, notify)
 	if errors.Is(err, store.ErrConflict) {
 		l, err := s.loans.LoanByID(c, id)
 		if err != nil {
@@ -154,7 +180,7 @@ func (s *staff) move(c *flows.Ctx) (string, error) {
 		return "", err
 	}
 	c.Say("loan_staff_moved", "Number", c.Get(kShown), "From", StageText(from), "To", StageText(to),
-		"Owners", owners)
+		"Approved", approvedData(c), "Owners", owners)
 	_, err = s.reload(c)
 	return evBack, err
 }

@@ -184,6 +184,10 @@ func (b *tr) previewStep(edit bool) *flows.Step {
 			} else {
 				r.Text.Data["Zero"] = ""
 			}
+			r.Text.Data["Moved"] = ""
+			if edit {
+				r.Text.Data["Moved"] = b.movedPreview(c, t)
+			}
 			return r.WithRow(flows.Btn("btn_save", "save"), flows.Btn("btn_change", "edit"))
 		},
 		Help: flows.T("train_help_preview"),

@@ -53,9 +53,9 @@ func TestImportCSV(t *testing.T) {
 	// The store imports them, and a second run changes nothing.
 	mem := memory.New(memory.WithClock(func() time.Time { return importNow }))
 	for run, wantCreated := range []int{3, 0} {
-		created, updated, err := mem.ImportTrainings(context.Background(), staff, got)
-		if err != nil || created != wantCreated || updated != 0 {
-			t.Errorf("run %d: created %d, updated %d, err %v", run+1, created, updated, err)
+		r, err := mem.ImportTrainings(context.Background(), staff, got, training.MovedNotify(importNow))
+		if err != nil || r.Created != wantCreated || r.Updated != 0 || r.Told != 0 {
+			t.Errorf("run %d: %+v, err %v", run+1, r, err)
 		}
 	}
 }

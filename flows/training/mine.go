@@ -30,7 +30,8 @@ type mineRow struct {
 
 // mineFlow is /pelatihansaya: the owner's seats, offers and waitlist
 // places, each with "Batalkan" until the start, and "Ambil kursi" for an
-// offered seat.
+// offered seat. "/pelatihansaya ambil", from the offer's button or typed
+// ("ambil", "iya mau"), takes the offered seat first.
 func (b *tr) mineFlow() *flows.Flow {
 	return &flows.Flow{
 		Name:     MineName,
@@ -57,14 +58,8 @@ func (b *tr) mineFlow() *flows.Flow {
 				NoBack: true,
 			},
 		},
-		Enter: func(c *flows.Ctx) (string, error) {
-			n, err := b.loadMine(c)
-			if err != nil || n > 0 {
-				return stMine, err
-			}
-			c.Reply(flows.Say("train_mine_empty").WithRow(listButton()))
-			return flows.End, nil
-		},
+		Phrases: takePhrases,
+		Enter:   b.enterMine,
 	}
 }
 
@@ -140,6 +135,12 @@ func row(c *flows.Ctx, id int64) (mineRow, bool) {
 func (b *tr) readMine(c *flows.Ctx, in flows.Input) (string, error) {
 	if id, ok := idChoice(in.Choice, "take"); ok {
 		return b.takeOffer(c, id)
+	}
+	if in.Choice == "" && isTakePhrase(in.Text) {
+		if err := b.takeOffered(c); err != nil {
+			return flows.Stay, err
+		}
+		return b.reloadMine(c, "")
 	}
 	if id, ok := idChoice(in.Choice, "c"); ok {
 		if _, ok := row(c, id); !ok {

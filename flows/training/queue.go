@@ -45,7 +45,7 @@ func offerNotify(now time.Time, hold time.Duration) store.Notify {
 		}
 		r := flows.Say("train_offer", "Title", t.Title, "Start", flows.DateTime(t.StartAt),
 			"Where", whereText(t, false), "Deadline", flows.DateTime(deadline)).
-			WithRow(flows.Btn("train_btn_take", "/"+cmdMine))
+			WithRow(flows.Btn("train_btn_take", takeData(bk)))
 		return item(fmt.Sprintf("offer:%d", bk.ID), KindWaitlist, bk.UserID, now, r)
 	}
 }

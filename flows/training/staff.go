@@ -151,14 +151,16 @@ func (b *tr) loadEdit(c *flows.Ctx, id int64) (bool, error) {
 		return false, nil
 	}
 	load(c, t.Training)
+	keepOriginal(c, t)
 	if t.Deadline.Equal(defaultDeadline(t.StartAt, c.Now)) {
 		c.Set(kDLAuto, "1")
 	}
 	return true, nil
 }
 
-// update saves the changed fields over the stored training; a capacity
-// raised offers seats to the waitlist (told through the outbox).
+// update saves the changed fields over the stored training; a change of
+// date, time or place is told to every owner with a place, and a capacity
+// raised offers seats to the waitlist (both through the outbox).
 func (b *tr) update(c *flows.Ctx) (string, error) {
 	form := record(c)
 	cur, err := b.ts.Training(c, form.ID)
@@ -182,7 +184,8 @@ func (b *tr) update(c *flows.Ctx) (string, error) {
 	t.Topic, t.Title, t.Description = form.Topic, form.Title, form.Description
 	t.StartAt, t.EndAt, t.Place, t.Link = form.StartAt, form.EndAt, form.Place, form.Link
 	t.Capacity, t.Deadline = form.Capacity, form.Deadline
-	err = b.ts.UpdateTraining(c, c.UserID(), t, b.offerNotify(c.Now))
+	told, err := b.ts.UpdateTraining(c, c.UserID(), t, store.TrainingNotices{Offer: b.offerNotify(c.Now),
+		Moved: MovedNotify(c.Now)})
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		latest, lerr := b.ts.Training(c, t.ID)
@@ -199,7 +202,7 @@ func (b *tr) update(c *flows.Ctx) (string, error) {
 	case err != nil:
 		return flows.Stay, err
 	}
-	c.Say("train_updated", "ID", t.ID, "Title", t.Title, "Link", b.opt.DeepLink(t.ID))
+	c.Say("train_updated", "ID", t.ID, "Title", t.Title, "Link", b.opt.DeepLink(t.ID), "Told", told)
 	return flows.End, nil
 }
 

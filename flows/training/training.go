@@ -1,8 +1,10 @@
 // Package training holds umkmbot's training conversations. Owners browse
 // the upcoming trainings (/pelatihan, with a topic filter and pages), open
 // one, book a seat or a waitlist place, and see, cancel or confirm their
-// places (/pelatihansaya). Staff create trainings (/pelatihanbaru), change
-// them (/pelatihanedit), cancel them (/pelatihanbatal), and list the
+// places (/pelatihansaya, where one tap or a typed "ambil" takes an offered
+// seat). Staff create trainings (/pelatihanbaru), change them
+// (/pelatihanedit; a new date, time or place is told to every owner with a
+// place), cancel them (/pelatihanbatal), and list the
 // participants as a message and a CSV file and mark attendance (/peserta).
 //
 // Outside the chat, ImportCSV reads a season's schedule for cmd's

@@ -18,17 +18,18 @@ const loanPaymentEvent = "payment"
 const loanNoticeKind = "loan"
 
 // MoveStage implements store.LoanStore with the rules of the Postgres
-// store: compare-and-set from `from` to `to`, the event at at (now when
+// store: compare-and-set from m.From to m.To, the event at m.At (now when
 // zero), the audit entry and notify's message for every linked owner
-// (key "loan:<loan id>:<event id>:<user>", event = to) happen together or
-// not at all; arriving at DICAIRKAN stamps the disbursement date unless
-// one is set. notify runs under the store's lock and must not use the
-// store.
-func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, note string, at time.Time,
-	notify store.LoanNotify) error {
+// (key "loan:<loan id>:<event id>:<user>", event = m.To) happen together
+// or not at all; arriving at DICAIRKAN stamps the disbursement date unless
+// one is set, arriving at DISETUJUI sets the approved amount
+// (store.CheckStageMove). notify runs under the store's lock and must not
+// use the store.
+func (s *Store) MoveStage(ctx context.Context, m store.StageMove, notify store.LoanNotify) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	loanID, from, to := m.LoanID, m.From, m.To
 	if !slices.Contains(store.LoanStages, to) {
 		return fmt.Errorf("move loan %d to %q: unknown stage", loanID, to)
 	}
@@ -44,13 +45,20 @@ func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, no
 		return fmt.Errorf("move loan %d from %s to %s: the loan is at %s: %w", loanID, from, to, e.l.Stage,
 			store.ErrConflict)
 	}
+	if err := store.CheckStageMove(m, e.l); err != nil {
+		return fmt.Errorf("move loan %d from %s to %s: %w", loanID, from, to, err)
+	}
 	now := s.now().UTC().Round(0)
+	at := m.At
 	if at.IsZero() {
 		at = now
 	}
 	at = at.Truncate(time.Microsecond).Round(0)
 	l := e.l
-	l.Stage, l.Note, l.UpdatedAt = to, note, now
+	l.Stage, l.Note, l.UpdatedAt = to, m.Note, now
+	if to == store.LoanApproved {
+		l.Approved = m.Approved
+	}
 	if to == store.LoanDisbursed && l.DisbursedAt.IsZero() {
 		l.DisbursedAt = at
 	}
@@ -63,8 +71,9 @@ func (s *Store) MoveStage(ctx context.Context, actor, loanID int64, from, to, no
 	}
 	st.events = eventID
 	e.l = l
-	e.history = append(e.history, store.LoanEvent{LoanID: loanID, From: from, To: to, Note: note, Actor: actor, At: at})
-	s.regs.appendAudit(store.AuditEntry{Actor: actor, Action: "loan.stage", Object: store.LoanObject(l.Number),
+	e.history = append(e.history, store.LoanEvent{LoanID: loanID, From: from, To: to, Note: m.Note,
+		Approved: m.Approved, Actor: m.Actor, At: at})
+	s.regs.appendAudit(store.AuditEntry{Actor: m.Actor, Action: "loan.stage", Object: store.LoanObject(l.Number),
 		Detail: from + "->" + to}, now)
 	out.addNew(items, now)
 	return nil

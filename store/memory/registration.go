@@ -214,6 +214,52 @@ func (s *Store) ConsentsOf(ctx context.Context, userID int64) ([]store.Consent, 
 	return list, nil
 }
 
+// DeletionPreview implements store.RegistrationStore: what DeleteUserData
+// would delete now.
+func (s *Store) DeletionPreview(ctx context.Context, userID int64) (store.DeletionReport, error) {
+	if err := ctx.Err(); err != nil {
+		return store.DeletionReport{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deletion(userID), nil
+}
+
+// deletion counts what a deletion of userID's data removes, as
+// DeleteUserData and DeletionPreview report it. s.mu must be held.
+func (s *Store) deletion(userID int64) store.DeletionReport {
+	st := s.reg()
+	report := store.DeletionReport{Kept: map[string]int{}}
+	for _, e := range st.regs {
+		if !e.anonymised && e.r.UserID == userID {
+			report.Registrations++
+		}
+	}
+	for _, c := range st.consents {
+		if c.UserID == userID {
+			report.Consents++
+		}
+	}
+	for _, b := range s.trains.bookings {
+		if b.UserID != userID {
+			continue
+		}
+		switch b.Status {
+		case store.BookingBooked, store.BookingOffered:
+			report.Bookings++
+		case store.BookingWaitlisted:
+			report.Waitlist++
+		}
+	}
+	report.LoanLinks = len(s.loans.byUser[userID])
+	if report.LoanLinks > 0 {
+		report.Kept["loans"] = report.LoanLinks
+	}
+	_, chose := s.outbox.prefs[userID]
+	report.Subscription = chose || report.Registrations > 0
+	return report
+}
+
 // DeleteUserData implements store.RegistrationStore. The user's
 // registrations keep only what statistics need (number, sector, kecamatan,
 // class and its basis, year started, workers, capital, turnover and
@@ -228,7 +274,7 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC().Round(0)
-	report := store.DeletionReport{Kept: map[string]int{}}
+	report := s.deletion(userID)
 	for _, e := range st.regs {
 		if e.anonymised || e.r.UserID != userID {
 			continue
@@ -236,12 +282,10 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 		delete(st.byKey, e.key)
 		e.key, e.anonymised = "", true
 		e.r = anonymise(e.r, now)
-		report.Registrations++
 	}
 	kept := st.consents[:0]
 	for _, c := range st.consents {
 		if c.UserID == userID {
-			report.Consents++
 			continue
 		}
 		kept = append(kept, c)
@@ -250,9 +294,6 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	st.consents = kept
 	delete(s.users, userID)
 	links := s.loans.forget(userID)
-	if links > 0 {
-		report.Kept["loans"] = links
-	}
 	// As in Postgres: places in trainings are given up (attended ones stay
 	// counted, without the account), unsent messages are dropped and the
 	// bodies of sent ones erased.

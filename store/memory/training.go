@@ -32,6 +32,7 @@ type trainState struct {
 type trainEntry struct {
 	t        store.Training
 	seq      int // the last booking code sequence given
+	moves    int // how many times the date, time or place changed
 	bookings []*store.Booking
 }
 
@@ -136,14 +137,15 @@ func (e *trainEntry) setDetails(t store.Training, now time.Time) {
 
 // UpdateTraining implements store.TrainingStore as store/postgres does;
 // seats a raised capacity frees are offered until raiseHold from the
-// store's clock.
-func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Training, notify store.Notify) error {
+// store's clock, and a change of date, time or place is told to every
+// owner with a place under store.MoveNoticeKey.
+func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Training, notices store.TrainingNotices) (int, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	t, err := store.CheckTraining(t)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	out := s.out()
 	s.mu.Lock()
@@ -151,32 +153,51 @@ func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Trainin
 	st := &s.trains
 	e, err := st.training(t.ID)
 	if err != nil {
-		return fmt.Errorf("update training: %w", err)
+		return 0, fmt.Errorf("update training: %w", err)
 	}
 	if e.t.Status == store.TrainingCancelled {
-		return fmt.Errorf("update training %d: %w", t.ID, store.ErrClosed)
+		return 0, fmt.Errorf("update training %d: %w", t.ID, store.ErrClosed)
 	}
 	fields := store.TrainingChanges(e.t, t)
 	if len(fields) == 0 {
-		return nil
+		return 0, nil
 	}
 	if taken, _ := e.counts(); t.Capacity < taken {
-		return fmt.Errorf("update training %d: capacity %d below the %d places taken: %w", t.ID, t.Capacity, taken, store.ErrConflict)
+		return 0, fmt.Errorf("update training %d: capacity %d below the %d places taken: %w", t.ID, t.Capacity, taken, store.ErrConflict)
 	}
 	now := s.now().UTC().Round(0)
 	// Notices are built before anything changes, so that a failing notify
 	// leaves the store as it was.
 	next := *e
 	next.setDetails(t, now)
-	offers, err := st.offers(&next, now, raiseHold, notify)
+	var moved []store.OutboxItem
+	if store.TrainingMoved(e.t, next.t) {
+		next.moves++
+		for _, b := range e.bookings {
+			if !active(b) {
+				continue
+			}
+			it, ok, err := store.MoveNotice(notices.Moved, store.MoveNoticeKey(t.ID, next.moves, b.ID), st.view(b),
+				e.t, next.t)
+			if err != nil {
+				return 0, fmt.Errorf("update training %d: %w", t.ID, err)
+			}
+			if ok {
+				moved = append(moved, it)
+			}
+		}
+	}
+	offers, err := st.offers(&next, now, raiseHold, notices.Offer)
 	if err != nil {
-		return fmt.Errorf("update training %d: %w", t.ID, err)
+		return 0, fmt.Errorf("update training %d: %w", t.ID, err)
 	}
 	e.setDetails(t, now)
+	e.moves = next.moves
+	told := enqueue(out, moved, now)
 	offers.apply(out, now)
 	s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "edit", Object: trainingObject(t.ID),
 		Detail: "fields: " + strings.Join(fields, ", ")}, now)
-	return nil
+	return told, nil
 }
 
 // CancelTraining implements store.TrainingStore as store/postgres does.

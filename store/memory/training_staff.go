@@ -76,32 +76,40 @@ func (s *Store) MarkAttendance(ctx context.Context, actor, bookingID int64, atte
 
 // ImportTrainings implements store.TrainingStore as store/postgres does:
 // all rows or none; a capacity change of a training with a waitlist, or
-// below its taken places, is ErrConflict.
-func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Training) (created, updated int, err error) {
+// below its taken places, is ErrConflict; a new date, time or place is
+// told to the owners with a place through moved.
+func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Training, moved store.MoveNotify) (store.TrainingImport, error) {
+	var r store.TrainingImport
 	if err := ctx.Err(); err != nil {
-		return 0, 0, err
+		return r, err
 	}
 	checked := make([]store.Training, len(ts))
 	for i, t := range ts {
 		if t.ImportKey == "" {
-			return 0, 0, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
+			return r, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
 		}
+		var err error
 		if checked[i], err = store.CheckTraining(t); err != nil {
-			return 0, 0, fmt.Errorf("import trainings: row %d: %w", i+1, err)
+			return r, fmt.Errorf("import trainings: row %d: %w", i+1, err)
 		}
 	}
+	out := s.out()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := &s.trains
-	// Every row is checked against the state it will meet before any is
-	// written: a row may follow another with the same key.
+	// Every row is checked, and its notices built, against the state it
+	// will meet before any is written: a row may follow another with the
+	// same key.
 	type change struct {
 		e      *trainEntry // nil for a new training
 		t      store.Training
 		fields []string
+		moved  bool
 	}
 	var changes []change
+	var notices []store.OutboxItem
 	pending := map[string]store.Training{}
+	moves := map[*trainEntry]int{}
 	for _, t := range checked {
 		old, seen := pending[t.ImportKey]
 		e := st.byImport[t.ImportKey]
@@ -119,11 +127,32 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 		}
 		if e != nil && old.Capacity != t.Capacity {
 			if taken, waiting := e.counts(); waiting > 0 || t.Capacity < taken {
-				return 0, 0, fmt.Errorf("import trainings: %s: capacity %d of training %d with %d places taken and %d waiting: %w",
+				return store.TrainingImport{}, fmt.Errorf("import trainings: %s: capacity %d of training %d with %d places taken and %d waiting: %w",
 					t.ImportKey, t.Capacity, e.t.ID, taken, waiting, store.ErrConflict)
 			}
 		}
-		changes = append(changes, change{e: e, t: t, fields: fields})
+		c := change{e: e, t: t, fields: fields}
+		if e != nil && store.TrainingMoved(old, t) {
+			c.moved = true
+			moves[e]++
+			before, after := old, t
+			before.ID, after.ID = e.t.ID, e.t.ID
+			after.Status, after.CreatedBy, after.CreatedAt = e.t.Status, e.t.CreatedBy, e.t.CreatedAt
+			for _, b := range e.bookings {
+				if !active(b) {
+					continue
+				}
+				it, ok, err := store.MoveNotice(moved, store.MoveNoticeKey(e.t.ID, e.moves+moves[e], b.ID), st.view(b),
+					before, after)
+				if err != nil {
+					return store.TrainingImport{}, fmt.Errorf("import trainings: %s: %w", t.ImportKey, err)
+				}
+				if ok {
+					notices = append(notices, it)
+				}
+			}
+		}
+		changes = append(changes, c)
 		pending[t.ImportKey] = t
 	}
 	now := s.now().UTC().Round(0)
@@ -134,17 +163,21 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 		}
 		if e == nil {
 			e = st.add(c.t, actor, now)
-			created++
+			r.Created++
 			s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "import", Object: trainingObject(e.t.ID),
 				Detail: "created " + store.TrainingCreatedDetail(e.t)}, now)
 			continue
 		}
 		e.setDetails(c.t, now)
-		updated++
+		if c.moved {
+			e.moves++
+		}
+		r.Updated++
 		s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "import", Object: trainingObject(e.t.ID),
 			Detail: "fields: " + strings.Join(c.fields, ", ")}, now)
 	}
-	return created, updated, nil
+	r.Told = enqueue(out, notices, now)
+	return r, nil
 }
 
 // QueueReminders implements store.TrainingStore as store/postgres does.

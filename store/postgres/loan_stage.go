@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,49 +20,55 @@ const loanPaymentEvent = "payment"
 const loanNoticeKind = "loan"
 
 // MoveStage implements store.LoanStore: in one transaction the stage moves
-// from `from` to `to` (compare-and-set) with note as the loan's note, the
-// event is recorded at at (now when zero) by actor, the change is audited,
-// and notify's message for every linked owner is queued under the key
-// "loan:<loan id>:<event id>:<user>" with event = to. Arriving at
-// DICAIRKAN stamps the disbursement date with at, unless one is set.
-// Whether the move is allowed is the loan flow's rule; an unknown stage
-// code is refused. A loan whose stage is not `from` any more is
-// ErrConflict; an unknown loan ErrNotFound. notify is called inside the
-// transaction and must not use the store.
-func (db *DB) MoveStage(ctx context.Context, actor, loanID int64, from, to, note string, at time.Time,
-	notify store.LoanNotify) error {
+// from m.From to m.To (compare-and-set) with m.Note as the loan's note, the
+// event is recorded at m.At (now when zero) by m.Actor, the change is
+// audited, and notify's message for every linked owner is queued under the
+// key "loan:<loan id>:<event id>:<user>" with event = m.To. Arriving at
+// DICAIRKAN stamps the disbursement date with m.At, unless one is set;
+// arriving at DISETUJUI sets the approved amount, which
+// store.CheckStageMove checks against the loan. Whether the move is
+// allowed is the loan flow's rule; an unknown stage code is refused. A
+// loan whose stage is not m.From any more is ErrConflict; an unknown loan
+// ErrNotFound. notify is called inside the transaction and must not use
+// the store.
+func (db *DB) MoveStage(ctx context.Context, m store.StageMove, notify store.LoanNotify) error {
+	loanID, from, to := m.LoanID, m.From, m.To
 	if !slices.Contains(store.LoanStages, to) {
 		return fmt.Errorf("move loan %d to %q: unknown stage", loanID, to)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `
-			UPDATE loans l SET stage = $3, note = $4, updated_at = now(),
-				disbursed_at = CASE WHEN $3 = '`+store.LoanDisbursed+`'
-					THEN coalesce(l.disbursed_at, coalesce($5, now())) ELSE l.disbursed_at END
-			WHERE l.id = $1 AND l.stage = $2
-			RETURNING `+loanColumns, loanID, from, to, note, nullTime(at))
-		l, err := pgx.CollectExactlyOneRow(rows, scanLoan)
+		rows, _ := tx.Query(ctx, `SELECT `+loanColumns+` FROM loans l WHERE l.id = $1 FOR UPDATE`, loanID)
+		cur, err := pgx.CollectExactlyOneRow(rows, scanLoan)
 		if errors.Is(err, pgx.ErrNoRows) {
-			var stage string
-			err := tx.QueryRow(ctx, `SELECT stage FROM loans WHERE id = $1`, loanID).Scan(&stage)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return store.ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			return fmt.Errorf("the loan is at %s, not %s: %w", stage, from, store.ErrConflict)
+			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		var eventID int64
-		if err := tx.QueryRow(ctx, `INSERT INTO loan_events (loan_id, from_stage, to_stage, note, actor, at)
-			VALUES ($1, $2, $3, $4, $5, coalesce($6, now())) RETURNING id`,
-			loanID, from, to, note, actor, nullTime(at)).Scan(&eventID); err != nil {
+		if cur.Stage != from {
+			return fmt.Errorf("the loan is at %s, not %s: %w", cur.Stage, from, store.ErrConflict)
+		}
+		if err := store.CheckStageMove(m, cur); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "loan.stage",
+		rows, _ = tx.Query(ctx, `
+			UPDATE loans l SET stage = $2, note = $3, updated_at = now(),
+				approved = CASE WHEN $2 = '`+store.LoanApproved+`' THEN $5 ELSE l.approved END,
+				disbursed_at = CASE WHEN $2 = '`+store.LoanDisbursed+`'
+					THEN coalesce(l.disbursed_at, coalesce($4, now())) ELSE l.disbursed_at END
+			WHERE l.id = $1
+			RETURNING `+loanColumns, loanID, to, m.Note, nullTime(m.At), m.Approved)
+		l, err := pgx.CollectExactlyOneRow(rows, scanLoan)
+		if err != nil {
+			return err
+		}
+		var eventID int64
+		if err := tx.QueryRow(ctx, `INSERT INTO loan_events (loan_id, from_stage, to_stage, note, approved, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now())) RETURNING id`,
+			loanID, from, to, m.Note, m.Approved, m.Actor, nullTime(m.At)).Scan(&eventID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, store.AuditEntry{Actor: m.Actor, Action: "loan.stage",
 			Object: store.LoanObject(l.Number), Detail: from + "->" + to}); err != nil {
 			return err
 		}
@@ -80,11 +85,11 @@ func (db *DB) MoveStage(ctx context.Context, actor, loanID int64, from, to, note
 // History implements store.LoanStore: the events in the order they
 // happened, the creation first. An unknown loan is ErrNotFound.
 func (db *DB) History(ctx context.Context, loanID int64) ([]store.LoanEvent, error) {
-	rows, _ := db.pool.Query(ctx, `SELECT loan_id, from_stage, to_stage, note, actor, at
+	rows, _ := db.pool.Query(ctx, `SELECT loan_id, from_stage, to_stage, note, approved, actor, at
 		FROM loan_events WHERE loan_id = $1 ORDER BY id`, loanID)
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.LoanEvent, error) {
 		var e store.LoanEvent
-		err := row.Scan(&e.LoanID, &e.From, &e.To, &e.Note, &e.Actor, &e.At)
+		err := row.Scan(&e.LoanID, &e.From, &e.To, &e.Note, &e.Approved, &e.Actor, &e.At)
 		return e, err
 	})
 	if err == nil && len(list) == 0 {

@@ -56,8 +56,12 @@ func (db *DB) ConsentsOf(ctx context.Context, userID int64) ([]store.Consent, er
 // the users row are deleted. The audit entry counts what went, by the user
 // as actor.
 func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionReport, error) {
-	report := store.DeletionReport{Kept: map[string]int{}}
+	var report store.DeletionReport
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var err error
+		if report, err = deletion(ctx, tx, userID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `
 			UPDATE registrations SET user_id = 0, owner_name = '(dihapus)', nik = '', birth_date = NULL,
 				female = false, phone = '', business_name = '', business_key = '', products = '',
@@ -75,14 +79,11 @@ func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionR
 		if _, err := tx.Exec(ctx, `DELETE FROM users WHERE telegram_id = $1`, userID); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
+		// The loan records stay: UPDB keeps them under its archive rules;
+		// only this account's access to them goes.
 		links, err := deleteLoanLinks(ctx, tx, userID)
 		if err != nil {
 			return err
-		}
-		if links > 0 {
-			// The loan records stay: UPDB keeps them under its archive
-			// rules; only this account's access to them goes.
-			report.Kept["loans"] = links
 		}
 		// Places in trainings are given up; attended ones stay counted,
 		// without the account.
@@ -115,6 +116,45 @@ func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionR
 		return store.DeletionReport{}, fmt.Errorf("delete data of user %d: %w", userID, err)
 	}
 	return report, nil
+}
+
+// DeletionPreview implements store.RegistrationStore: what DeleteUserData
+// would delete now, read in one snapshot.
+func (db *DB) DeletionPreview(ctx context.Context, userID int64) (store.DeletionReport, error) {
+	var report store.DeletionReport
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead},
+		func(tx pgx.Tx) error {
+			var err error
+			report, err = deletion(ctx, tx, userID)
+			return err
+		})
+	if err != nil {
+		return store.DeletionReport{}, fmt.Errorf("preview the deletion of user %d: %w", userID, err)
+	}
+	return report, nil
+}
+
+// deletion counts what a deletion of userID's data removes, as
+// DeleteUserData and DeletionPreview report it.
+func deletion(ctx context.Context, tx pgx.Tx, userID int64) (store.DeletionReport, error) {
+	r := store.DeletionReport{Kept: map[string]int{}}
+	var prefs bool
+	err := tx.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM registrations WHERE user_id = $1 AND anonymised_at IS NULL),
+			(SELECT count(*) FROM consents WHERE user_id = $1),
+			(SELECT count(*) FROM bookings WHERE user_id = $1 AND status IN ('booked', 'offered')),
+			(SELECT count(*) FROM bookings WHERE user_id = $1 AND status = 'waitlisted'),
+			(SELECT count(*) FROM loan_links WHERE user_id = $1),
+			EXISTS (SELECT 1 FROM user_prefs WHERE user_id = $1)`, userID).
+		Scan(&r.Registrations, &r.Consents, &r.Bookings, &r.Waitlist, &r.LoanLinks, &prefs)
+	if err != nil {
+		return store.DeletionReport{}, fmt.Errorf("count the data of user %d: %w", userID, err)
+	}
+	r.Subscription = prefs || r.Registrations > 0
+	if r.LoanLinks > 0 {
+		r.Kept["loans"] = r.LoanLinks
+	}
+	return r, nil
 }
 
 // ExportRegistrations implements store.RegistrationStore: the rows are read

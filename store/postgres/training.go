@@ -68,15 +68,20 @@ func (db *DB) CreateTraining(ctx context.Context, actor int64, t store.Training)
 
 // UpdateTraining implements store.TrainingStore. Status, creator and
 // import key stay; an update that changes nothing writes nothing. A
-// cancelled training is ErrClosed. Seats a raised capacity frees are
-// offered to the waitlist until raiseHold from the database's now (capped
-// at the start), each told through notify (key "offer:<booking>"). A
-// change of date does not queue reminders again that were queued already.
-func (db *DB) UpdateTraining(ctx context.Context, actor int64, t store.Training, notify store.Notify) error {
+// cancelled training is ErrClosed. A change of date, time or place
+// (store.TrainingMoved) counts one more move and tells every owner with a
+// booked, offered or waitlisted place through notices.Moved (key
+// store.MoveNoticeKey, kind "training"); it returns how many were told.
+// Seats a raised capacity frees are offered to the waitlist until
+// raiseHold from the database's now (capped at the start), each told
+// through notices.Offer (key "offer:<booking>"). A change of date does not
+// queue reminders again that were queued already.
+func (db *DB) UpdateTraining(ctx context.Context, actor int64, t store.Training, notices store.TrainingNotices) (int, error) {
 	t, err := store.CheckTraining(t)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	told := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		old, now, err := lockTraining(ctx, tx, t.ID)
 		if err != nil {
@@ -109,13 +114,47 @@ func (db *DB) UpdateTraining(ctx context.Context, actor int64, t store.Training,
 			Detail: "fields: " + strings.Join(fields, ", ")}); err != nil {
 			return err
 		}
-		_, err = fill(ctx, tx, saved, now, raiseHold, notify)
+		if store.TrainingMoved(old, saved) {
+			if told, err = tellMoved(ctx, tx, old, saved, notices.Moved); err != nil {
+				return err
+			}
+		}
+		_, err = fill(ctx, tx, saved, now, raiseHold, notices.Offer)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("update training %d: %w", t.ID, err)
+		return 0, fmt.Errorf("update training %d: %w", t.ID, err)
 	}
-	return nil
+	return told, nil
+}
+
+// tellMoved counts one more move of training t (old before the change)
+// and queues notify's message for every owner with a booked, offered or
+// waitlisted place; it returns how many it queued. The training's lock
+// must be held.
+func tellMoved(ctx context.Context, tx pgx.Tx, old, t store.Training, notify store.MoveNotify) (int, error) {
+	var move int
+	if err := tx.QueryRow(ctx, `UPDATE trainings SET moves = moves + 1 WHERE id = $1 RETURNING moves`,
+		t.ID).Scan(&move); err != nil {
+		return 0, err
+	}
+	rows, _ := tx.Query(ctx, `SELECT `+bookingColumns+` FROM bookings b
+		WHERE b.training_id = $1 AND b.status IN `+activeStatuses+` ORDER BY b.id`, t.ID)
+	list, err := pgx.CollectRows(rows, scanBooking)
+	if err != nil {
+		return 0, err
+	}
+	var items []store.OutboxItem
+	for _, b := range list {
+		it, ok, err := store.MoveNotice(notify, store.MoveNoticeKey(t.ID, move, b.ID), b, old, t)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			items = append(items, it)
+		}
+	}
+	return enqueueTx(ctx, tx, items)
 }
 
 // CancelTraining implements store.TrainingStore. The training and its

@@ -88,44 +88,51 @@ func (db *DB) MarkAttendance(ctx context.Context, actor, bookingID int64, attend
 // rows or none. Each row needs an ImportKey. A new key creates an open
 // training by actor; a known key updates the details that differ (status,
 // creator and bookings stay) and leaves an unchanged training untouched,
-// so a second run of the same rows returns (0, 0). Each creation and
-// update is audited (action "import"). An import cannot move a waitlist:
+// so a second run of the same rows creates and updates nothing. Each
+// creation and update is audited (action "import"). A new date, time or
+// place tells every owner with a place through moved, as UpdateTraining
+// does (store.MoveNoticeKey). An import cannot move a waitlist:
 // a capacity change of a training with waitlisted owners, or below its
 // taken places, is ErrConflict (staff edit it in the chat instead, which
 // offers the seats and tells the owners).
-func (db *DB) ImportTrainings(ctx context.Context, actor int64, ts []store.Training) (created, updated int, err error) {
+func (db *DB) ImportTrainings(ctx context.Context, actor int64, ts []store.Training, moved store.MoveNotify) (store.TrainingImport, error) {
 	checked := make([]store.Training, len(ts))
 	for i, t := range ts {
 		if t.ImportKey == "" {
-			return 0, 0, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
+			return store.TrainingImport{}, fmt.Errorf("import trainings: row %d (%q) has no import key", i+1, t.Title)
 		}
+		var err error
 		if checked[i], err = store.CheckTraining(t); err != nil {
-			return 0, 0, fmt.Errorf("import trainings: row %d: %w", i+1, err)
+			return store.TrainingImport{}, fmt.Errorf("import trainings: row %d: %w", i+1, err)
 		}
 	}
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		created, updated = 0, 0
+	var r store.TrainingImport
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		r = store.TrainingImport{}
 		for _, t := range checked {
-			isNew, changed, err := importOne(ctx, tx, actor, t)
+			isNew, changed, told, err := importOne(ctx, tx, actor, t, moved)
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.ImportKey, err)
 			}
 			if isNew {
-				created++
+				r.Created++
 			} else if changed {
-				updated++
+				r.Updated++
 			}
+			r.Told += told
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("import trainings: %w", err)
+		return store.TrainingImport{}, fmt.Errorf("import trainings: %w", err)
 	}
-	return created, updated, nil
+	return r, nil
 }
 
 // importOne creates or updates one imported training.
-func importOne(ctx context.Context, tx pgx.Tx, actor int64, t store.Training) (isNew, changed bool, err error) {
+// A new date, time or place is told to the owners with a place through
+// moved; told counts them.
+func importOne(ctx context.Context, tx pgx.Tx, actor int64, t store.Training, moved store.MoveNotify) (isNew, changed bool, told int, err error) {
 	rows, _ := tx.Query(ctx, `
 		INSERT INTO trainings AS t (topic, title, description, start_at, end_at, place, link,
 			capacity, deadline, created_by, import_key)
@@ -135,38 +142,49 @@ func importOne(ctx context.Context, tx pgx.Tx, actor int64, t store.Training) (i
 		t.Topic, t.Title, t.Description, t.StartAt, t.EndAt, t.Place, t.Link, t.Capacity, t.Deadline, actor, t.ImportKey)
 	saved, err := pgx.CollectExactlyOneRow(rows, scanTraining)
 	if err == nil {
-		return true, false, audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "import",
+		err = audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "import",
 			Object: trainingObject(saved.ID), Detail: "created " + store.TrainingCreatedDetail(saved)})
+		return true, false, 0, err
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return false, false, err
+		return false, false, 0, err
 	}
 	rows, _ = tx.Query(ctx, `SELECT `+trainingColumns+` FROM trainings t WHERE t.import_key = $1 FOR UPDATE`, t.ImportKey)
 	old, err := pgx.CollectExactlyOneRow(rows, scanTraining)
 	if err != nil {
-		return false, false, err
+		return false, false, 0, err
 	}
 	fields := store.TrainingChanges(old, t)
 	if len(fields) == 0 {
-		return false, false, nil
+		return false, false, 0, nil
 	}
 	if old.Capacity != t.Capacity {
 		taken, waiting, err := seatCounts(ctx, tx, old.ID)
 		if err != nil {
-			return false, false, err
+			return false, false, 0, err
 		}
 		if waiting > 0 || t.Capacity < taken {
-			return false, false, fmt.Errorf("capacity %d of training %d with %d places taken and %d waiting: %w",
+			return false, false, 0, fmt.Errorf("capacity %d of training %d with %d places taken and %d waiting: %w",
 				t.Capacity, old.ID, taken, waiting, store.ErrConflict)
 		}
 	}
-	if _, err := tx.Exec(ctx, `
-		UPDATE trainings SET topic = $2, title = $3, description = $4, start_at = $5, end_at = $6,
+	rows, _ = tx.Query(ctx, `
+		UPDATE trainings t SET topic = $2, title = $3, description = $4, start_at = $5, end_at = $6,
 			place = $7, link = $8, capacity = $9, deadline = $10, updated_at = now()
-		WHERE id = $1`,
-		old.ID, t.Topic, t.Title, t.Description, t.StartAt, t.EndAt, t.Place, t.Link, t.Capacity, t.Deadline); err != nil {
-		return false, false, err
+		WHERE id = $1 RETURNING `+trainingColumns,
+		old.ID, t.Topic, t.Title, t.Description, t.StartAt, t.EndAt, t.Place, t.Link, t.Capacity, t.Deadline)
+	saved, err = pgx.CollectExactlyOneRow(rows, scanTraining)
+	if err != nil {
+		return false, false, 0, err
 	}
-	return false, true, audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "import",
-		Object: trainingObject(old.ID), Detail: "fields: " + strings.Join(fields, ", ")})
+	if err := audit(ctx, tx, store.AuditEntry{Actor: actor, Action: "import",
+		Object: trainingObject(old.ID), Detail: "fields: " + strings.Join(fields, ", ")}); err != nil {
+		return false, false, 0, err
+	}
+	if store.TrainingMoved(old, saved) && saved.Status == store.TrainingOpen {
+		if told, err = tellMoved(ctx, tx, old, saved, moved); err != nil {
+			return false, false, 0, err
+		}
+	}
+	return false, true, told, nil
 }

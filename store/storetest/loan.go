@@ -46,6 +46,7 @@ func RunLoanStore(t *testing.T, newStores func(t *testing.T) LoanStores) {
 		{"ConcurrentUpserts", testLoanConcurrentUpserts},
 		{"Find", testFindLoans},
 		{"MoveStage", testMoveStage},
+		{"ApprovedAmount", testApprovedAmount},
 		{"ConcurrentMoves", testConcurrentMoves},
 		{"Payments", testLoanPayments},
 		{"Link", testLoanLink},
@@ -99,7 +100,8 @@ func mustLoan(t *testing.T, s store.LoanStore, number string) store.Loan {
 
 func mustMove(t *testing.T, s store.LoanStore, l store.Loan, from, to string, notify store.LoanNotify) {
 	t.Helper()
-	if err := s.MoveStage(bg(t), 9001, l.ID, from, to, "ke "+to, lnAt, notify); err != nil {
+	if err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID,
+		From: from, To: to, Note: "ke " + to, At: lnAt}, notify); err != nil {
 		t.Fatalf("MoveStage(%s, %s → %s): %v", l.Number, from, to, err)
 	}
 }
@@ -300,15 +302,21 @@ func testMoveStage(t *testing.T, newStores newLoanStores) {
 		"DISETUJUI", "AKAD", "DICAIRKAN", "BERJALAN"}
 	for i := 1; i < len(path); i++ {
 		at := lnAt.Add(time.Duration(i) * time.Hour)
-		if err := s.MoveStage(bg(t), 9000+int64(i), l.ID, path[i-1], path[i], "catatan "+path[i], at, nil); err != nil {
+		m := store.StageMove{Actor: 9000 + int64(i), LoanID: l.ID, From: path[i-1], To: path[i],
+			Note: "catatan " + path[i], At: at}
+		if path[i] == "DISETUJUI" {
+			m.Approved = 20_000_000
+		}
+		if err := s.MoveStage(bg(t), m, nil); err != nil {
 			t.Fatalf("MoveStage(%s → %s): %v", path[i-1], path[i], err)
 		}
 	}
 	got := mustLoan(t, s, l.Number)
 	disbursedAt := lnAt.Add(8 * time.Hour) // the move to DICAIRKAN
-	if got.Stage != "BERJALAN" || got.Note != "catatan BERJALAN" || !got.DisbursedAt.Equal(disbursedAt) {
-		t.Errorf("after the moves: stage %s, note %q, disbursed %s; want BERJALAN, the last note, %s",
-			got.Stage, got.Note, got.DisbursedAt, disbursedAt)
+	if got.Stage != "BERJALAN" || got.Note != "catatan BERJALAN" || !got.DisbursedAt.Equal(disbursedAt) ||
+		got.Approved != 20_000_000 {
+		t.Errorf("after the moves: stage %s, note %q, disbursed %s, approved %d; want BERJALAN, the last note, %s, 20000000",
+			got.Stage, got.Note, got.DisbursedAt, got.Approved, disbursedAt)
 	}
 	h := mustHistory(t, s, l.ID)
 	if len(h) != len(path) {
@@ -316,18 +324,24 @@ func testMoveStage(t *testing.T, newStores newLoanStores) {
 	}
 	for i := 1; i < len(path); i++ {
 		e := h[i]
+		approved := int64(0)
+		if path[i] == "DISETUJUI" {
+			approved = 20_000_000
+		}
 		if e.LoanID != l.ID || e.From != path[i-1] || e.To != path[i] || e.Note != "catatan "+path[i] ||
-			e.Actor != 9000+int64(i) || !e.At.Equal(lnAt.Add(time.Duration(i)*time.Hour)) {
+			e.Approved != approved || e.Actor != 9000+int64(i) || !e.At.Equal(lnAt.Add(time.Duration(i)*time.Hour)) {
 			t.Errorf("event %d = %+v, want %s → %s by %d at +%dh", i, e, path[i-1], path[i], 9000+i, i)
 		}
 	}
 
 	// A stale from, an unknown loan, an unknown stage: nothing changes.
-	err := s.MoveStage(bg(t), 9001, l.ID, "DICAIRKAN", "BERJALAN", "", lnAt, nil)
+	err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID, From: "DICAIRKAN", To: "BERJALAN", At: lnAt}, nil)
 	wantErr(t, "MoveStage from a stale stage", err, store.ErrConflict)
-	err = s.MoveStage(bg(t), 9001, l.ID+100, "DIAJUKAN", "VERIFIKASI", "", lnAt, nil)
+	err = s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID + 100,
+		From: "DIAJUKAN", To: "VERIFIKASI", At: lnAt}, nil)
 	wantErr(t, "MoveStage of an unknown loan", err, store.ErrNotFound)
-	if err := s.MoveStage(bg(t), 9001, l.ID, "BERJALAN", "SELESAI", "", lnAt, nil); err == nil {
+	if err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID,
+		From: "BERJALAN", To: "SELESAI", At: lnAt}, nil); err == nil {
 		t.Error("MoveStage to an unknown stage succeeded")
 	}
 	if h2 := mustHistory(t, s, l.ID); len(h2) != len(h) || mustLoan(t, s, l.Number).Stage != "BERJALAN" {
@@ -337,7 +351,8 @@ func testMoveStage(t *testing.T, newStores newLoanStores) {
 	// A zero time is the store's now; a disbursement date once set stays.
 	before := time.Now().Add(-time.Minute)
 	mustMove(t, s, got, "BERJALAN", "MENUNGGAK", nil)
-	if err := s.MoveStage(bg(t), 9001, l.ID, "MENUNGGAK", "BERJALAN", "", time.Time{}, nil); err != nil {
+	if err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID,
+		From: "MENUNGGAK", To: "BERJALAN"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	h = mustHistory(t, s, l.ID)
@@ -360,7 +375,8 @@ func testConcurrentMoves(t *testing.T, newStores newLoanStores) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			errs[i] = s.MoveStage(bg(t), int64(i), l.ID, "DIAJUKAN", "VERIFIKASI", fmt.Sprint(i), lnAt, lnNotify(nil))
+			errs[i] = s.MoveStage(bg(t), store.StageMove{Actor: int64(i), LoanID: l.ID,
+				From: "DIAJUKAN", To: "VERIFIKASI", Note: fmt.Sprint(i), At: lnAt}, lnNotify(nil))
 		})
 	}
 	wg.Wait()

@@ -36,7 +36,8 @@ func testLoanNotices(t *testing.T, newStores newLoanStores) {
 
 	// A lost compare-and-set tells nobody.
 	calls = nil
-	err := s.MoveStage(bg(t), 9001, a.ID, "DIAJUKAN", "VERIFIKASI", "", lnAt, lnNotify(&calls))
+	err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: a.ID,
+		From: "DIAJUKAN", To: "VERIFIKASI", At: lnAt}, lnNotify(&calls))
 	wantErr(t, "stale move", err, store.ErrConflict)
 	if len(calls) != 0 {
 		t.Errorf("a refused move called notify: %+v", calls)
@@ -104,12 +105,14 @@ func testLoanNoticeFails(t *testing.T, newStores newLoanStores) {
 		return store.OutboxItem{Payload: lnPayload(user, event)}, nil
 	}
 	audits := len(entries(t, st.Registrations, "loan:"+l.Number, "loan.stage"))
-	err := s.MoveStage(bg(t), 9001, l.ID, "DIAJUKAN", "VERIFIKASI", "x", lnAt, failing)
+	err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID,
+		From: "DIAJUKAN", To: "VERIFIKASI", Note: "x", At: lnAt}, failing)
 	wantErr(t, "MoveStage with a failing notify", err, boom)
 	_, err = s.RecordPayment(bg(t), store.Payment{LoanID: l.ID, Amount: 5, Ref: "BANK-001"}, failing)
 	wantErr(t, "RecordPayment with a failing notify", err, boom)
 	noPayload := func(store.Loan, int64, string) (store.OutboxItem, error) { return store.OutboxItem{}, nil }
-	if err := s.MoveStage(bg(t), 9001, l.ID, "DIAJUKAN", "VERIFIKASI", "x", lnAt, noPayload); err == nil {
+	if err := s.MoveStage(bg(t), store.StageMove{Actor: 9001, LoanID: l.ID,
+		From: "DIAJUKAN", To: "VERIFIKASI", Note: "x", At: lnAt}, noPayload); err == nil {
 		t.Error("MoveStage queued a notice without a payload")
 	}
 

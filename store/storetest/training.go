@@ -54,11 +54,14 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"Offers", testOffers},
 		{"CancelTraining", testCancelTraining},
 		{"UpdateTraining", testUpdateTraining},
+		{"TrainingMoved", testTrainingMoved},
+		{"ImportMoved", testImportMoved},
 		{"Participants", testParticipants},
 		{"Attendance", testAttendance},
 		{"Import", testImportTrainings},
 		{"Reminders", testReminders},
 		{"DeleteReleasesPlaces", testDeleteReleasesPlaces},
+		{"DeletionPreview", testDeletionPreview},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

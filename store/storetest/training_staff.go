@@ -67,7 +67,7 @@ func testCancelTraining(t *testing.T, newStores newTrainingStores) {
 	}
 	_, err = s.CancelTraining(bg(t), trStaff, tr.ID+1000, n.notify)
 	wantErr(t, "CancelTraining(unknown)", err, store.ErrNotFound)
-	err = s.UpdateTraining(bg(t), trStaff, got.Training, n.notify)
+	err = trUpdate(t, s, got.Training, n.notify)
 	wantErr(t, "UpdateTraining(cancelled)", err, store.ErrClosed)
 }
 
@@ -85,7 +85,7 @@ func testUpdateTraining(t *testing.T, newStores newTrainingStores) {
 	edit := tr
 	edit.Title, edit.Place = "Foto produk dengan ponsel", "Gedung Serbaguna, Cikupa"
 	edit.Status, edit.ImportKey, edit.CreatedBy = store.TrainingCancelled, "ignored", 1 // not details
-	if err := s.UpdateTraining(bg(t), trStaff, edit, n.notify); err != nil {
+	if err := trUpdate(t, s, edit, n.notify); err != nil {
 		t.Fatalf("UpdateTraining: %v", err)
 	}
 	got := mustSeats(t, s, tr.ID)
@@ -100,7 +100,7 @@ func testUpdateTraining(t *testing.T, newStores newTrainingStores) {
 		!strings.Contains(log[0].Detail, "place") || strings.Contains(log[0].Detail, "capacity") {
 		t.Errorf("edit audit = %+v; want one entry by %d naming title and place", log, trStaff)
 	}
-	if err := s.UpdateTraining(bg(t), trStaff, got.Training, n.notify); err != nil {
+	if err := trUpdate(t, s, got.Training, n.notify); err != nil {
 		t.Fatalf("UpdateTraining(unchanged): %v", err)
 	}
 	if k := auditCount(t, ss.Registrations, tr.ID, "edit"); k != 1 {
@@ -109,19 +109,19 @@ func testUpdateTraining(t *testing.T, newStores newTrainingStores) {
 
 	low := got.Training
 	low.Capacity = 1
-	wantErr(t, "UpdateTraining(capacity below the booked)", s.UpdateTraining(bg(t), trStaff, low, n.notify), store.ErrConflict)
+	wantErr(t, "UpdateTraining(capacity below the booked)", trUpdate(t, s, low, n.notify), store.ErrConflict)
 	bad := got.Training
 	bad.Capacity = -1
-	if err := s.UpdateTraining(bg(t), trStaff, bad, n.notify); err == nil {
+	if err := trUpdate(t, s, bad, n.notify); err == nil {
 		t.Error("UpdateTraining(negative capacity): no error")
 	}
 	unknown := got.Training
 	unknown.ID += 1000
-	wantErr(t, "UpdateTraining(unknown)", s.UpdateTraining(bg(t), trStaff, unknown, n.notify), store.ErrNotFound)
+	wantErr(t, "UpdateTraining(unknown)", trUpdate(t, s, unknown, n.notify), store.ErrNotFound)
 
 	raise := got.Training
 	raise.Capacity = 4
-	if err := s.UpdateTraining(bg(t), trStaff, raise, n.notify); err != nil {
+	if err := trUpdate(t, s, raise, n.notify); err != nil {
 		t.Fatalf("UpdateTraining(capacity 4): %v", err)
 	}
 	wantSeats(t, s, tr.ID, 4, 1)
@@ -264,7 +264,10 @@ func importRows() []store.Training {
 func testImportTrainings(t *testing.T, newStores newTrainingStores) {
 	ss := newStores(t)
 	s := ss.Trainings
-	imp := func(rows []store.Training) (int, int, error) { return s.ImportTrainings(bg(t), trStaff, rows) }
+	imp := func(rows []store.Training) (int, int, error) {
+		r, err := s.ImportTrainings(bg(t), trStaff, rows, nil)
+		return r.Created, r.Updated, err
+	}
 	created, updated, err := imp(importRows())
 	if err != nil || created != 3 || updated != 0 {
 		t.Fatalf("ImportTrainings = (%d, %d), %v; want (3, 0)", created, updated, err)
@@ -344,4 +347,12 @@ func testImportTrainings(t *testing.T, newStores newTrainingStores) {
 	if got := mustSeats(t, s, first.ID); got.Capacity != 1 {
 		t.Errorf("capacity after a refused import %d, want 1", got.Capacity)
 	}
+}
+
+// trUpdate updates tr as staff, with offer for the seats a raised capacity
+// frees and no notice of a move.
+func trUpdate(t *testing.T, s store.TrainingStore, tr store.Training, offer store.Notify) error {
+	t.Helper()
+	_, err := s.UpdateTraining(bg(t), trStaff, tr, store.TrainingNotices{Offer: offer})
+	return err
 }
