@@ -126,6 +126,9 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 	} else {
 		s = cloneSession(s)
 	}
+	if err := e.keepClientLang(ctx, s, u); err != nil {
+		log.Warn("keep client language", "err", err)
+	}
 	before := s.Lang
 	c := &Ctx{Context: ctx, Update: u, Now: e.cfg.Now(), e: e, s: s}
 	if err := e.safeStep(c); err != nil {
@@ -185,6 +188,33 @@ func (e *Engine) initialLang(ctx context.Context, u Update) (string, error) {
 	default:
 		return "", err
 	}
+}
+
+// keepClientLang stores the language the user's Telegram reports when it
+// changed, so that messages sent to them later speak it, and follows it in
+// the session when the user never chose a language with /bahasa.
+func (e *Engine) keepClientLang(ctx context.Context, s *store.Session, u Update) error {
+	if u.LanguageCode == "" || u.UserID == 0 {
+		return nil
+	}
+	lang := e.Lang(u.LanguageCode)
+	if lang == s.ClientLang {
+		return nil
+	}
+	usr, err := e.cfg.Users.User(ctx, u.UserID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if usr.ClientLang != lang {
+		if err := e.cfg.Users.SetClientLanguage(ctx, u.UserID, lang); err != nil {
+			return err
+		}
+	}
+	s.ClientLang = lang
+	if usr.Lang == "" {
+		s.Lang = lang
+	}
+	return nil
 }
 
 func (e *Engine) isStaff(ctx context.Context, id int64) bool {

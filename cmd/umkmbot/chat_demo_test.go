@@ -169,3 +169,33 @@ ya
 	}
 	wantInOrder(t, out, "Language set to English", "sudah dibatalkan", "[ke 2003] ⏳ Good news!")
 }
+
+// Owners and staff whose Telegram speaks English and who never used
+// /bahasa get the announcement's header and button, the staff report and
+// the seat offer in English.
+func TestChatProactiveMessagesInTelegramLanguage(t *testing.T) {
+	script := `@2001 /pelatihan 1
+daftar
+@2002 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+yes
+@9001 /siaran
+Ruang pelatihan pindah ke lantai 2.
+tanpa tombol
+peserta pelatihan
+1
+kirim
+@2001 /pelatihansaya
+batalkan 1
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat", "-lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "[ke 2001] Announcement from the Dinas", "Stop announcements",
+		"[ke 2002] Announcement from the Dinas", "Stop announcements", "✅ Broadcast #1 finished",
+		"[ke 2003] ⏳ Good news!")
+}

@@ -142,6 +142,14 @@ func (h *Harness) Send(user int64, text string) []flows.Reply {
 	return h.Do(u)
 }
 
+// SendLang sends text as user from a Telegram client in language lang
+// ("en", "pt-br", "" for a client that reports none).
+func (h *Harness) SendLang(user int64, lang, text string) []flows.Reply {
+	u := flows.NewText(user, user, text)
+	u.FirstName, u.LanguageCode = "Siti", lang
+	return h.Do(u)
+}
+
 // Contact shares phone as user (of user's own account).
 func (h *Harness) Contact(user int64, phone string) []flows.Reply {
 	return h.Do(flows.Update{UserID: user, ChatID: user, Kind: flows.KindContact,
