@@ -111,3 +111,12 @@ func (c *Ctx) Next(flow string) {
 // Run runs a command ("/pelatihan 12") once the step is done, as if the
 // user had sent it.
 func (c *Ctx) Run(cmd string) { c.switchCmd = cmd }
+
+// SayHelp queues the general help: every command an owner has, and for
+// staff the staff commands too.
+func (c *Ctx) SayHelp() {
+	c.Say("help_general")
+	if c.IsStaff() {
+		c.Say("help_staff")
+	}
+}

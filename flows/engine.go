@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -39,6 +40,14 @@ type Config struct {
 	// BusyWait is how long an update waits for another worker to release
 	// its chat; default 3 s.
 	BusyWait time.Duration
+	// Shortcut, when set, names the command ("/pelatihan") that free text
+	// typed outside a form asks for ("daftar pelatihan", "cek pinjaman"),
+	// or returns "". It is also asked for text typed at a step that only
+	// reads buttons. A command no flow claims is ignored.
+	Shortcut func(text string) string
+	// StopFlow, when set, names the flow started when someone outside a
+	// form types "berhenti" or "stop": they may mean the announcements.
+	StopFlow string
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of
@@ -271,8 +280,19 @@ func (e *Engine) step(c *Ctx) error {
 	if u.Command != "" {
 		return e.command(c, u.Command)
 	}
+	if e.outsideForm(s) && field.IsStop(u.Text) && e.flows[e.cfg.StopFlow] != nil {
+		return e.startFlow(c, e.cfg.StopFlow, "")
+	}
 	if w := globalWord(u.Text); w != "" {
 		return e.global(c, w)
+	}
+	if g := field.Greeting(u.Text); g != "" {
+		return e.greet(c, g)
+	}
+	if e.outsideForm(s) {
+		if ok, err := e.shortcut(c, u.Text); ok || err != nil {
+			return err
+		}
 	}
 	if s.Flow == "" {
 		c.Say("err_not_understood")
@@ -345,6 +365,9 @@ func (e *Engine) input(c *Ctx, in Input) error {
 		if choice, ok := e.matchLabel(c, st.Prompt(c)); ok {
 			in.Choice = choice
 		} else if !st.Text {
+			if ok, err := e.shortcut(c, in.Text); ok || err != nil {
+				return err
+			}
 			c.Say("err_choose_button")
 			e.prompt(c)
 			return nil
@@ -538,55 +561,6 @@ func (e *Engine) leave(c *Ctx) bool {
 	}
 	clearFlow(s)
 	return kept
-}
-
-// global handles batal, kembali, menu and bantuan.
-func (e *Engine) global(c *Ctx, w string) error {
-	s := c.s
-	inFlow := s.Flow != "" && s.Flow != e.cfg.Menu
-	if w == "batal" || w == "menu" {
-		s.Then = ""
-	}
-	switch w {
-	case "batal":
-		if !inFlow {
-			c.Say("cancel_nothing")
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		title := e.flows[s.Flow].Title
-		if e.leave(c) {
-			c.Say("cancel_kept", "Flow", title)
-		} else {
-			c.Say("cancel_done")
-		}
-		return e.startFlow(c, e.cfg.Menu, "")
-	case "kembali":
-		if !inFlow || s.State == resumeState {
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		if n := len(s.History); n > 0 {
-			s.State, s.History, s.Tries = s.History[n-1], s.History[:n-1], 0
-		} else {
-			c.Say("back_first_step")
-		}
-		e.prompt(c)
-		return nil
-	case "menu":
-		return e.startFlow(c, e.cfg.Menu, "")
-	case "bantuan":
-		if !inFlow || s.State == resumeState {
-			c.Say("help_general")
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		if h := e.flows[s.Flow].Steps[s.State].Help; !h.IsZero() {
-			c.Reply(Reply{Text: h})
-		} else {
-			c.Say("help_general")
-		}
-		e.prompt(c)
-		return nil
-	}
-	return fmt.Errorf("unknown global word %q", w)
 }
 
 const resumeState = "_resume"

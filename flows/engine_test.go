@@ -298,7 +298,6 @@ func TestMenuComingSoonAndTypedEntries(t *testing.T) {
 	h.Send(owner, "/start")
 	ft.Want(t, h.TapLabel(owner, "Pelatihan"), "coming_soon", "menu_prompt")
 	ft.Want(t, h.Send(owner, "cek pinjaman"), "coming_soon", "menu_prompt")
-	ft.Want(t, h.Send(owner, "halo"), "err_not_understood")
 	ft.Want(t, h.Send(owner, "apa kabar"), "err_not_understood")
 }
 

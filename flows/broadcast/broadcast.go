@@ -10,6 +10,7 @@
 package broadcast
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,17 @@ type Options struct {
 	// Trainings, when set, lets staff send to the participants of a
 	// training.
 	Trainings store.TrainingStore
+	// Owners, when set, tells /langganan from someone who has not
+	// registered a business that announcements go to registered owners.
+	Owners Owners
+	// Menu is the flow shown after the stop question (default "menu").
+	Menu string
+}
+
+// Owners finds the businesses a user registered; store.RegistrationStore
+// satisfies it.
+type Owners interface {
+	RegistrationsOf(ctx context.Context, userID int64) ([]store.Registration, error)
 }
 
 func (o Options) withDefaults() Options {
@@ -70,6 +82,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.QuietFrom == (TimeOfDay{}) && o.QuietTo == (TimeOfDay{}) {
 		o.QuietFrom, o.QuietTo = TimeOfDay{Hour: 21}, TimeOfDay{Hour: 6}
+	}
+	if o.Menu == "" {
+		o.Menu = "menu"
 	}
 	if o.Loc == nil {
 		o.Loc = time.FixedZone("WIB", 7*60*60)
@@ -89,6 +104,7 @@ func New(camps store.CampaignStore, opt Options) []*flows.Flow {
 		b.listFlow(),
 		b.subscribeFlow(Unsubscribe, false),
 		b.subscribeFlow(Subscribe, true),
+		b.stopAskFlow(),
 	}
 }
 

@@ -155,3 +155,48 @@ func collapseWords(s string) string {
 	}
 	return strings.Join(ws, " ")
 }
+
+// Kinds of greeting Greeting reports.
+const (
+	GreetSalam  = "salam"  // "assalamualaikum": answered "Waalaikumsalam"
+	GreetHello  = "hello"  // "halo", "selamat pagi"
+	GreetThanks = "thanks" // "terima kasih", "makasih"
+)
+
+// greetings maps whole messages to their kind of greeting.
+var greetings = map[string][]string{
+	GreetSalam: {"assalamualaikum", "asalamualaikum", "assalamu alaikum", "asalamu alaikum",
+		"assalamualaikum wr wb", "assalamualaikum warahmatullahi wabarakatuh", "assalamualaikum wrwb",
+		"assalamu alaikum wr wb", "aslm", "aslmkm", "ass wr wb", "assalamualaikum salam", "salam"},
+	GreetHello: {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "permisi", "pagi", "siang",
+		"sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "met pagi",
+		"good morning", "good afternoon", "good evening", "halo selamat pagi", "halo selamat siang",
+		"halo selamat sore", "halo selamat malam", "permisi selamat pagi", "permisi selamat siang"},
+	GreetThanks: {"terima kasih", "terimakasih", "makasih", "makasi", "mksh", "trims", "trimakasih",
+		"terima kasih banyak", "terimakasih banyak", "makasih banyak", "tq", "thanks", "thank you", "thx", "tks", "thanks a lot",
+		"thank you very much", "oke terima kasih", "ok terima kasih", "oke makasih", "ok makasih",
+		"baik terima kasih", "siap terima kasih", "terima kasih atas bantuannya", "makasih infonya",
+		"terima kasih infonya"},
+}
+
+// Greeting reports the kind of greeting the whole message is
+// ("Assalamualaikum pak", "selamat pagi", "makasih ya bu"), or "".
+func Greeting(s string) string {
+	w := wordsOf(s)
+	for _, kind := range []string{GreetSalam, GreetHello, GreetThanks} {
+		if inList(greetings[kind], "", w.joined()) {
+			return kind
+		}
+	}
+	return ""
+}
+
+// stopWords are the cancel words that, typed outside a form, may mean
+// "stop sending me announcements".
+var stopWords = []string{"stop", "berhenti", "stop pengumuman", "berhenti pengumuman",
+	"berhenti langganan", "stop langganan", "unsubscribe", "berhenti berlangganan"}
+
+// IsStop reports whether the whole message is "berhenti" or "stop" (with
+// "pengumuman" or "langganan"): outside a form the owner may mean the
+// announcements.
+func IsStop(s string) bool { w := wordsOf(s); return inList(stopWords, w.raw, w.joined()) }

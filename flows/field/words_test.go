@@ -72,3 +72,30 @@ func TestWordListsDisjoint(t *testing.T) {
 		}
 	}
 }
+
+func TestGreetingAndStop(t *testing.T) {
+	tests := []struct {
+		in    string
+		greet string
+		stop  bool
+	}{
+		{"Assalamualaikum", GreetSalam, false}, {"assalamu'alaikum wr. wb.", GreetSalam, false},
+		{"Assalamu alaikum pak", GreetSalam, false}, {"asalamualaikum", GreetSalam, false},
+		{"halo", GreetHello, false}, {"Hallo kak", GreetHello, false}, {"selamat pagi", GreetHello, false},
+		{"Selamat siang bu", GreetHello, false}, {"good morning", GreetHello, false},
+		{"makasih", GreetThanks, false}, {"terima kasih", GreetThanks, false}, {"Terima kasih, Bu!", GreetThanks, false},
+		{"makasih ya", GreetThanks, false}, {"terimakasih banyak", GreetThanks, false}, {"thank you", GreetThanks, false},
+		{"ok terima kasih", GreetThanks, false},
+		{"stop", "", true}, {"berhenti", "", true}, {"Stop pengumuman", "", true}, {"berhenti langganan pak", "", true},
+		{"", "", false}, {"halo saya mau daftar", "", false}, {"terima kasih atas pelatihan kemarin, kapan lagi?", "", false},
+		{"pagi tadi", "", false}, {"stop kontak", "", false}, {"batal", "", false}, {"salam kenal saya Siti", "", false},
+	}
+	for _, tt := range tests {
+		if got := Greeting(tt.in); got != tt.greet {
+			t.Errorf("Greeting(%q) = %q, want %q", tt.in, got, tt.greet)
+		}
+		if got := IsStop(tt.in); got != tt.stop {
+			t.Errorf("IsStop(%q) = %v, want %v", tt.in, got, tt.stop)
+		}
+	}
+}
