@@ -24,11 +24,25 @@ const MinYear = 1950
 
 // ParseYear reads the year a business started: four digits, optionally after
 // "tahun", "thn", "sejak" or "mulai" ("sejak 2015"), from MinYear to now's
-// year.
+// year; or a year counted back from now's: "tahun ini", "tahun lalu",
+// "3 tahun lalu", "sejak 5 tahun yang lalu", "last year", "3 years ago".
 func ParseYear(s string, now time.Time) (int, error) {
-	words := strings.Fields(Normalize(s))
+	words := strings.Fields(splitDigitRuns(Normalize(s)))
+	for len(words) > 1 && inList(FillerWords, "", words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	back, ok := yearsAgo(words)
 	for len(words) > 1 && yearPrefixes[words[0]] {
 		words = words[1:]
+	}
+	if !ok {
+		back, ok = yearsAgo(words)
+	}
+	if ok {
+		if back > now.Year()-MinYear {
+			return 0, fail(CodeYearRange, "Min", MinYear, "Max", now.Year())
+		}
+		return now.Year() - back, nil
 	}
 	if len(words) != 1 || len(words[0]) != 4 || !allDigits(words[0]) || isNegative(s) {
 		return 0, fail(CodeYearFormat)
@@ -42,6 +56,30 @@ func ParseYear(s string, now time.Time) (int, error) {
 
 var yearPrefixes = map[string]bool{
 	"tahun": true, "thn": true, "th": true, "sejak": true, "mulai": true, "dari": true, "pada": true,
+	"since": true, "in": true,
+}
+
+// yearsAgo reads a year counted back: "tahun ini" (0), "tahun lalu" and
+// "setahun lalu" (1), "3 tahun lalu", "3 thn yg lalu", "last year",
+// "3 years ago". ok is false for anything else.
+func yearsAgo(words []string) (int, bool) {
+	phrase := strings.Join(words, " ")
+	switch phrase {
+	case "tahun ini", "thn ini", "this year":
+		return 0, true
+	case "tahun lalu", "thn lalu", "tahun kemarin", "thn kemarin", "setahun lalu", "setahun yang lalu",
+		"setahun yg lalu", "last year", "a year ago", "one year ago":
+		return 1, true
+	}
+	if len(words) < 3 || !allDigits(words[0]) || len(words[0]) > 2 {
+		return 0, false
+	}
+	switch strings.Join(words[1:], " ") {
+	case "tahun lalu", "thn lalu", "th lalu", "tahun yang lalu", "tahun yg lalu", "thn yg lalu",
+		"thn yang lalu", "years ago", "year ago":
+		return atoi(words[0]), true
+	}
+	return 0, false
 }
 
 // MaxWorkers bounds ParseCount: more than any UMKM (a medium business has at

@@ -38,9 +38,37 @@ var (
 
 // IsYes reports whether s agrees: the whole message or its first word is in
 // YesWords ("ya, tapi alamatnya salah" counts; the flow reads the rest).
+// A yes followed by a negation ("setuju ga ya", "ya tidak") is not sure
+// of itself and does not count.
 func IsYes(s string) bool {
 	w := wordsOf(s)
-	return inList(YesWords, w.raw, w.joined()) || (len(w.words) > 0 && inList(YesWords, "", w.words[0]))
+	if inList(YesWords, w.raw, w.joined()) {
+		return true
+	}
+	return len(w.words) > 0 && inList(YesWords, "", w.words[0]) && !negatedLater(w.words)
+}
+
+// negations are the words that turn a yes into a question or a no when
+// they follow it; "gak apa-apa" and "tidak masalah" are not among them.
+var negations = []string{"tidak", "tdk", "tak", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga",
+	"ndak", "nda", "kagak", "kaga", "no", "not", "bukan", "jangan", "belum", "blm", "apa", "kah", "atau"}
+
+// negatedLater reports whether a word after the first is a negation that
+// is not part of "gak apa-apa" or "tidak masalah".
+func negatedLater(ws []string) bool {
+	for i := 1; i < len(ws); i++ {
+		if !inList(negations, "", ws[i]) {
+			continue
+		}
+		if i+1 < len(ws) && (ws[i+1] == "apa" || ws[i+1] == "masalah" || ws[i+1] == "papa") {
+			for i+1 < len(ws) && (ws[i+1] == "apa" || ws[i+1] == "masalah" || ws[i+1] == "papa") {
+				i++
+			}
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // IsNo reports whether s declines: the whole message or its first word is in
@@ -200,3 +228,27 @@ var stopWords = []string{"stop", "berhenti", "stop pengumuman", "berhenti pengum
 // "pengumuman" or "langganan"): outside a form the owner may mean the
 // announcements.
 func IsStop(s string) bool { w := wordsOf(s); return inList(stopWords, w.raw, w.joined()) }
+
+// haveWords answer "do you have it?" without giving it ("sudah punya").
+var haveWords = []string{"ada", "punya", "sudah ada", "sudah punya", "udah ada", "udah punya", "sdh ada",
+	"sdh punya", "ada nib", "punya nib", "sudah ada nib", "sudah punya nib", "sudah punya nib nya",
+	"ada dong", "have", "i have", "i have one", "yes i have", "i have it", "i do"}
+
+// IsHave reports whether the whole message says "I have it" without giving
+// it: a yes, "sudah", "ada", "punya", "sudah punya NIB".
+func IsHave(s string) bool {
+	w := wordsOf(s)
+	return inList(haveWords, w.raw, w.joined()) || IsYes(s)
+}
+
+// changeWords ask to change what was shown, as the first word of the
+// message ("ubah", "ganti angkanya", "salah").
+var changeWords = []string{"ubah", "ganti", "koreksi", "perbaiki", "betulkan", "revisi", "edit", "change", "fix",
+	"salah", "keliru"}
+
+// IsChange reports whether s asks to change what was shown: its first word
+// is in changeWords ("ubah", "Ubah angka", "ganti dong", "salah ketik").
+func IsChange(s string) bool {
+	w := wordsOf(s)
+	return len(w.words) > 0 && len(w.words) <= 4 && inList(changeWords, "", w.words[0])
+}

@@ -36,6 +36,8 @@ func TestWords(t *testing.T) {
 		{"gak punya", "no skip"}, {"blm ada", "no skip"}, {"ga tau", "no skip"},
 		{"", ""}, {"   ", ""}, {"50 juta", ""}, {"Cikupa", ""}, {"stop kontak", ""}, {"keluar masuk barang", ""},
 		{"menu makanan", ""}, {"kembali modal", ""}, {"0", ""}, {"batal tapi", ""}, {"yayasan", ""},
+		{"setuju ga ya", ""}, {"setuju gak?", ""}, {"ya atau tidak", ""}, {"iya tidak", ""},
+		{"ya gak apa apa", "yes"}, {"setuju, tidak masalah", "yes"},
 		{"tidakk jadiii", "cancel"}, {"okelah", ""}, {strings.Repeat("ya ", 100), ""},
 	}
 	for _, tt := range tests {
@@ -96,6 +98,27 @@ func TestGreetingAndStop(t *testing.T) {
 		}
 		if got := IsStop(tt.in); got != tt.stop {
 			t.Errorf("IsStop(%q) = %v, want %v", tt.in, got, tt.stop)
+		}
+	}
+}
+
+func TestHaveAndChange(t *testing.T) {
+	tests := []struct {
+		in           string
+		have, change bool
+	}{
+		{"sudah", true, false}, {"ada", true, false}, {"punya", true, false}, {"Sudah punya NIB", true, false},
+		{"udah ada pak", true, false}, {"ya", true, false}, {"yes I have", true, false},
+		{"belum", false, false}, {"tidak punya", false, false}, {"1234567890123", false, false},
+		{"ubah", false, true}, {"Ubah angka", false, true}, {"ganti dong", false, true}, {"salah ketik", false, true},
+		{"change", false, true}, {"ubah alamat rumah saya di jalan raya", false, false}, {"", false, false},
+	}
+	for _, tt := range tests {
+		if got := IsHave(tt.in); got != tt.have {
+			t.Errorf("IsHave(%q) = %v, want %v", tt.in, got, tt.have)
+		}
+		if got := IsChange(tt.in); got != tt.change {
+			t.Errorf("IsChange(%q) = %v, want %v", tt.in, got, tt.change)
 		}
 	}
 }
