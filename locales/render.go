@@ -62,6 +62,10 @@ func (c *Catalog) render(lang string, t flows.Text, depth int) string {
 	}
 	data := make(map[string]any, len(t.Data))
 	for k, v := range t.Data {
+		if n, ok := bigCount(k, v); ok {
+			data[k] = FormatNumber(lang, n)
+			continue
+		}
 		data[k] = c.value(lang, v, depth)
 	}
 	out := c.localize(lang, t.ID, data)
@@ -150,6 +154,37 @@ func (c *Catalog) value(lang string, v any, depth int) any {
 	default:
 		return escape(fmt.Sprint(x))
 	}
+}
+
+// notCounts are the data keys whose whole numbers are names, not amounts:
+// identifiers and calendar parts are never grouped ("#1234", "2026").
+var notCounts = map[string]bool{"ID": true, "Year": true, "Day": true, "Month": true, "Number": true,
+	"Code": true, "User": true, "Version": true, "Line": true, "First": true, "Column": true}
+
+// bigCount reports whether data value v under key is a count of 1.000 or
+// more, which is written with its thousands grouped ("100.000" orang,
+// "1,000" characters). Smaller numbers stay numbers, so that templates can
+// test them.
+func bigCount(key string, v any) (int64, bool) {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case uint:
+		n = int64(x)
+	case uint32:
+		n = int64(x)
+	default:
+		return 0, false
+	}
+	if notCounts[key] || (n < 1000 && n > -1000) {
+		return 0, false
+	}
+	return n, true
 }
 
 // htmlToPlain strips the tags from Telegram HTML and unescapes its

@@ -107,7 +107,7 @@ func TestRender(t *testing.T) {
 			"Modal Rp1.500.000, Selasa, 12 Juli 2022, Selasa, 12 Juli 2022 pukul 09.30 WIB, pukul 09.30 WIB"},
 		{"money and time in en", "en",
 			flows.T("money", "Amount", flows.Rupiah(-1500), "Day", flows.Date(at), "When", at, "At", flows.Clock(at)),
-			"Capital -Rp1.500, Tuesday, 12 July 2022, Tuesday, 12 July 2022 at 09.30 WIB, at 09.30 WIB"},
+			"Capital -Rp1.500, Tuesday, 12 July 2022, Tuesday, 12 July 2022 at 09.30 WIB, 09.30 WIB"},
 		{"missing key renders empty", "id", flows.T("hello"), "Halo, <b></b>!"},
 		{"if on missing name", "id", flows.T("cond"), "Selamat datang."},
 		{"if on empty name", "en", flows.T("cond", "Name", ""), "Welcome."},

@@ -88,8 +88,8 @@ const MaxWorkers = 100_000
 
 // ParseCount reads the number of workers, the owner included: a whole number
 // from 1 to MaxWorkers, optionally with words around it ("5 orang",
-// "ada 3 karyawan termasuk saya"); "1.000" groups thousands. "sendiri" and
-// "saya sendiri" mean 1.
+// "ada 3 karyawan termasuk saya", "3 people"); "1.000" groups thousands.
+// "sendiri", "saya sendiri" and "alone" mean 1.
 func ParseCount(s string) (int, error) {
 	norm := splitDigitRuns(Normalize(s))
 	if aloneWords[norm] {
@@ -145,17 +145,22 @@ func splitDigitRuns(s string) string {
 var aloneWords = map[string]bool{
 	"sendiri": true, "sendirian": true, "saya sendiri": true, "hanya saya": true, "cuma saya": true,
 	"saya saja": true, "saya aja": true, "saya sendiri saja": true,
+	"alone": true, "just me": true, "only me": true, "myself": true, "by myself": true, "me alone": true,
+	"me only": true, "just myself": true, "on my own": true, "i work alone": true, "solo": true, "me": true,
 }
 
 var countSuffixes = map[string]bool{
 	"orang": true, "org": true, "pekerja": true, "karyawan": true, "pegawai": true, "tenaga": true,
 	"kerja": true, "termasuk": true, "saya": true, "pekerjanya": true, "karyawannya": true, "an": true,
 	"dengan": true, "sama": true,
+	"people": true, "persons": true, "person": true, "workers": true, "worker": true, "employees": true,
+	"employee": true, "staff": true, "including": true, "incl": true, "myself": true, "me": true, "with": true,
 }
 
 var countPrefixes = map[string]bool{
 	"ada": true, "sekitar": true, "kurang": true, "lebih": true, "total": true, "jumlah": true,
 	"kira": true, "semua": true, "hanya": true, "cuma": true,
+	"about": true, "around": true, "approximately": true, "roughly": true, "only": true, "just": true,
 }
 
 // isNegative reports whether trimmed s starts with a minus sign.

@@ -94,6 +94,12 @@ func TestParseCount(t *testing.T) {
 	}{
 		{in: "5", want: 5},
 		{in: "5 orang", want: 5},
+		{in: "alone", want: 1},
+		{in: "Just me", want: 1},
+		{in: "myself", want: 1},
+		{in: "3 people", want: 3},
+		{in: "about 4 workers including me", want: 4},
+		{in: "5 employees", want: 5},
 		{in: "5org", want: 5},
 		{in: "5orang.", want: 5},
 		{in: "5 org", want: 5},

@@ -14,7 +14,7 @@ var (
 		"mau", "bisa", "gas", "tentu", "sudah", "udah", "sdh", "muhun", "👍", "👌", "✅"}
 	NoWords = []string{"tidak", "tdk", "tak", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga",
 		"ndak", "nda", "kagak", "kaga", "no", "nope", "bukan", "jangan", "belum", "blm", "salah", "keliru",
-		"nanti", "henteu", "👎", "❌"}
+		"nanti", "henteu", "not", "👎", "❌"}
 	// CancelWords are whole messages; a NoWords word followed by "jadi"
 	// ("tidak jadi", "ga jd") cancels too.
 	CancelWords = []string{"batal", "batalkan", "cancel", "stop", "berhenti", "keluar", "udahan",
@@ -27,7 +27,8 @@ var (
 	// SkipWords are whole messages; a NoWords word followed by "ada",
 	// "punya", "tahu" or "tau" ("gak punya", "blm ada") skips too.
 	SkipWords = []string{"lewati", "lewat", "lewatkan", "skip", "-", "—", "–", "kosong", "belum ada",
-		"tidak ada", "belum punya", "tidak punya", "tidak tahu"}
+		"tidak ada", "belum punya", "tidak punya", "tidak tahu", "not yet", "none", "dont have", "i dont have",
+		"i dont have one", "dont have one", "dont know", "i dont know", "not sure", "no nib"}
 	// FillerWords are dropped at the end of a message of two or more words.
 	FillerWords = []string{"pak", "bu", "bapak", "ibu", "kak", "mas", "mbak", "bang", "min", "admin",
 		"dong", "deh", "aja", "saja", "sih", "ya", "yah", "kok", "nih", "lah", "dulu", "kakak"}

@@ -15,7 +15,7 @@ func (b *builder) capitalStep() *flows.Step {
 		Example: flows.T("reg_ex_capital"),
 		Text:    true,
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
-			amount, perMonth, err := field.ParseMoney(in.Text)
+			amount, perMonth, err := field.ParseMoneyIn(c.Lang(), in.Text)
 			if field.CodeOf(err) == field.CodeMoneyPeriod || (err == nil && perMonth) {
 				return flows.Stay, flows.Invalid("reg_capital_period")
 			}
@@ -47,7 +47,7 @@ func (b *builder) turnoverStep() *flows.Step {
 				c.Set(kOmzetMonth, "")
 				return b.sizeNext(c)
 			}
-			amount, perMonth, err := field.ParseMoney(in.Text)
+			amount, perMonth, err := field.ParseMoneyIn(c.Lang(), in.Text)
 			if err != nil {
 				return flows.Stay, FieldError(err)
 			}
