@@ -89,8 +89,10 @@ func (c *Ctx) Prompt() { c.e.prompt(c) }
 
 // ClearDrafts drops every half-filled form the session keeps, for a user
 // who asked for their data to be deleted. The current flow's own data goes
-// when it ends.
-func (c *Ctx) ClearDrafts() { c.s.Drafts = nil }
+// when it ends. The session also forgets which client language the user
+// store keeps (the deletion removes it), so that the next update stores it
+// again.
+func (c *Ctx) ClearDrafts() { c.s.Drafts, c.s.ClientLang = nil, "" }
 
 // Then remembers a command ("/pelatihan 12") to run when the next flow
 // completes with Next: a booking that first needs a registration. batal and

@@ -98,17 +98,6 @@ func New(cfg Config, flows ...*Flow) (*Engine, error) {
 	return e, nil
 }
 
-// Lang picks the bot language for a client's language code.
-func (e *Engine) Lang(code string) string {
-	code = strings.ToLower(code)
-	for _, l := range e.cfg.Languages {
-		if code == l || strings.HasPrefix(code, l+"-") {
-			return l
-		}
-	}
-	return e.cfg.Languages[0]
-}
-
 // Handle runs one update and returns the replies to send. It never fails:
 // an internal error is logged and the user gets an apology in their
 // language, with the session left as it was before the update.
@@ -187,45 +176,6 @@ func (e *Engine) abort(c *store.Claim, log *slog.Logger) {
 	}
 }
 
-func (e *Engine) initialLang(ctx context.Context, u Update) (string, error) {
-	usr, err := e.cfg.Users.User(ctx, u.UserID)
-	switch {
-	case err == nil && usr.Lang != "":
-		return e.Lang(usr.Lang), nil
-	case err == nil, errors.Is(err, store.ErrNotFound):
-		return e.Lang(u.LanguageCode), nil
-	default:
-		return "", err
-	}
-}
-
-// keepClientLang stores the language the user's Telegram reports when it
-// changed, so that messages sent to them later speak it, and follows it in
-// the session when the user never chose a language with /bahasa.
-func (e *Engine) keepClientLang(ctx context.Context, s *store.Session, u Update) error {
-	if u.LanguageCode == "" || u.UserID == 0 {
-		return nil
-	}
-	lang := e.Lang(u.LanguageCode)
-	if lang == s.ClientLang {
-		return nil
-	}
-	usr, err := e.cfg.Users.User(ctx, u.UserID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if usr.ClientLang != lang {
-		if err := e.cfg.Users.SetClientLanguage(ctx, u.UserID, lang); err != nil {
-			return err
-		}
-	}
-	s.ClientLang = lang
-	if usr.Lang == "" {
-		s.Lang = lang
-	}
-	return nil
-}
-
 func (e *Engine) isStaff(ctx context.Context, id int64) bool {
 	if e.cfg.Staff == nil {
 		return false
@@ -286,7 +236,7 @@ func (e *Engine) step(c *Ctx) error {
 	if w := globalWord(u.Text); w != "" {
 		return e.global(c, w)
 	}
-	if g := field.Greeting(u.Text); g != "" {
+	if g := field.Greeting(u.Text); g != "" && (e.outsideForm(s) || g != field.GreetHello || field.IsFullGreeting(u.Text)) {
 		return e.greet(c, g)
 	}
 	if e.outsideForm(s) {

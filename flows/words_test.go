@@ -132,3 +132,14 @@ func TestBantuanListsEveryCommand(t *testing.T) {
 	h.Send(staff, "/menu")
 	ft.Want(t, h.TapLabel(staff, "Bantuan"), "help_general", "help_staff", "menu_prompt")
 }
+
+func TestLoneHelloInsideAFormIsAnAnswer(t *testing.T) {
+	h, _ := newHarness(t)
+	h.Send(owner, "/uji")
+	// "Halo" may be a name; "selamat pagi" is not.
+	ft.Want(t, h.Send(owner, "selamat pagi"), "greet_hello", "raw:q:name")
+	ft.Want(t, h.Send(owner, "Halo"), "raw:q:age")
+	if got := h.Session(owner).Data["name"]; got != "Halo" {
+		t.Fatalf("name %q", got)
+	}
+}

@@ -220,6 +220,14 @@ func Greeting(s string) string {
 	return ""
 }
 
+// IsFullGreeting reports whether s greets with "selamat pagi", "good
+// morning" and the like: unlike a lone "halo" or "pagi", never an answer
+// to a question.
+func IsFullGreeting(s string) bool {
+	w := wordsOf(s)
+	return Greeting(s) == GreetHello && len(w.words) > 1
+}
+
 // stopWords are the cancel words that, typed outside a form, may mean
 // "stop sending me announcements".
 var stopWords = []string{"stop", "berhenti", "stop pengumuman", "berhenti pengumuman",
