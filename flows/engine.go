@@ -323,9 +323,18 @@ func (e *Engine) input(c *Ctx, in Input) error {
 			return nil
 		}
 	}
+	mark, data := len(c.replies), cloneMap(s.Data)
 	ev, err := st.Handle(c, in)
 	var ue *UserError
 	if errors.As(err, &ue) {
+		if in.Text != "" && e.shortcutElsewhere(c, in.Text) {
+			// Not an answer to the question, but the name of something
+			// else to do ("cek pinjaman" at the NIK): that is done.
+			c.replies, s.Data = c.replies[:mark], data
+			c.switchTo, c.switchSt, c.switchCmd = "", "", ""
+			_, err := e.shortcut(c, in.Text)
+			return err
+		}
 		s.Tries++
 		c.Reply(Reply{Text: ue.Msg})
 		if s.Tries >= 3 && !st.Example.IsZero() {

@@ -90,20 +90,38 @@ func (e *Engine) outsideForm(s *store.Session) bool {
 	return s.Flow == "" || s.Flow == e.cfg.Menu
 }
 
-// shortcut runs the command text asks for (Config.Shortcut), when a flow
-// claims it and the user may run it.
-func (e *Engine) shortcut(c *Ctx, text string) (bool, error) {
+// shortcutCommand is the command text asks for (Config.Shortcut), when a
+// flow claims it and the user may run it; "" otherwise.
+func (e *Engine) shortcutCommand(c *Ctx, text string) string {
 	if e.cfg.Shortcut == nil {
-		return false, nil
+		return ""
 	}
-	name, args, ok := ParseCommand(e.cfg.Shortcut(text))
+	cmd := e.cfg.Shortcut(text)
+	name, _, ok := ParseCommand(cmd)
 	if !ok {
-		return false, nil
+		return ""
 	}
 	if f := e.commands[name]; f == nil || (f.StaffOnly && !c.IsStaff()) {
 		if globalWords[name] == "" {
-			return false, nil
+			return ""
 		}
+	}
+	return cmd
+}
+
+// shortcutElsewhere reports whether text names a command of another flow
+// than the current one: inside the loan flow "pinjaman 2026" is a
+// mistyped answer, not a request to start again.
+func (e *Engine) shortcutElsewhere(c *Ctx, text string) bool {
+	name, _, ok := ParseCommand(e.shortcutCommand(c, text))
+	return ok && (e.commands[name] == nil || e.commands[name] != e.flows[c.s.Flow])
+}
+
+// shortcut runs the command text asks for (shortcutCommand), if any.
+func (e *Engine) shortcut(c *Ctx, text string) (bool, error) {
+	name, args, ok := ParseCommand(e.shortcutCommand(c, text))
+	if !ok {
+		return false, nil
 	}
 	c.s.Then = ""
 	c.Update.Command, c.Update.Args = name, args

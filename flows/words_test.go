@@ -63,6 +63,15 @@ func TestMenuWordsInsideAForm(t *testing.T) {
 	ft.Want(t, h.Send(owner, "40"), "raw:q:confirm pelatihan")
 	// A step that reads only buttons lets them open what they name.
 	ft.Want(t, h.Send(owner, "cek pinjaman"), "raw:at:pinjaman")
+	// So does a step that reads text but cannot take them as its answer;
+	// the form is kept as a draft.
+	h.Send(owner, "/uji")
+	h.Send(owner, "mulai ulang")
+	h.Send(owner, "Siti")
+	ft.Want(t, h.Send(owner, "data saya"), "raw:at:datasaya")
+	if d := h.Session(owner).Drafts["tf"]; d.State != "age" || d.Data["name"] != "Siti" {
+		t.Fatalf("draft %+v", d)
+	}
 }
 
 func TestGreetingsAndThanks(t *testing.T) {

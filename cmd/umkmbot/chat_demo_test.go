@@ -199,3 +199,22 @@ ya
 		"[ke 2002] Announcement from the Dinas", "Stop announcements", "✅ Broadcast #1 finished",
 		"[ke 2003] ⏳ Good news!")
 }
+
+// Greetings, menu words and "berhenti" work in the wired bot, from the
+// training list too.
+func TestChatWordsFromAnywhere(t *testing.T) {
+	script := `assalamualaikum
+daftar pelatihan
+cek pinjaman
+data saya
+makasih
+berhenti
+ya, berhenti
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Waalaikumsalam", "Jadwal pelatihan", "Ketik nomor pengajuan pinjaman Anda",
+		"Data Anda yang kami simpan", "Sama-sama", "berhenti menerima pengumuman", "tidak akan menerima pengumuman")
+}
