@@ -411,6 +411,17 @@ func TestClientLanguageIsKeptUntilAChoice(t *testing.T) {
 	if u, _ := h.Store.User(ctx, owner); u.ClientLang != "id" {
 		t.Fatalf("client language %q after an update without one, want id", u.ClientLang)
 	}
+	// A new session from a client that reports nothing speaks the kept one.
+	if err := h.Store.SetClientLanguage(ctx, owner, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.Delete(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	if rs := h.SendLang(owner, "", "menu"); rs[0].Lang != "en" {
+		t.Fatalf("new session without a client language: %q, want en", rs[0].Lang)
+	}
+	h.SendLang(owner, "id", "menu")
 	// Once chosen with /bahasa, the choice wins over the client.
 	h.SendLang(owner, "id", "/bahasa")
 	ft.Want(t, h.SendLang(owner, "id", "English"), "lang_set", "menu_prompt")

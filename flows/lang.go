@@ -19,11 +19,15 @@ func (e *Engine) Lang(code string) string {
 	return e.cfg.Languages[0]
 }
 
+// initialLang is the language of a new session: the one the user chose,
+// else the one their Telegram reports now, else the one it reported last.
 func (e *Engine) initialLang(ctx context.Context, u Update) (string, error) {
 	usr, err := e.cfg.Users.User(ctx, u.UserID)
 	switch {
 	case err == nil && usr.Lang != "":
 		return e.Lang(usr.Lang), nil
+	case err == nil && u.LanguageCode == "" && usr.ClientLang != "":
+		return e.Lang(usr.ClientLang), nil
 	case err == nil, errors.Is(err, store.ErrNotFound):
 		return e.Lang(u.LanguageCode), nil
 	default:
