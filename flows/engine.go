@@ -429,8 +429,7 @@ func (e *Engine) startFlow(c *Ctx, name, state string) error {
 	if d, ok := s.Drafts[f.Name]; ok && state == "" {
 		if d.FlowVersion == f.Version && f.Steps[d.State] != nil {
 			s.State = resumeState
-			c.Reply(bindButtons(Say("resume_offer", "Flow", f.Title, "Since", Date(d.SavedAt)).
-				WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), f.Name+"."+resumeState))
+			e.offerResume(c)
 			return nil
 		}
 		delete(s.Drafts, f.Name)
@@ -499,9 +498,16 @@ func (e *Engine) resume(c *Ctx, in Input) error {
 		return e.startFlow(c, name, "")
 	}
 	c.Say("err_choose_button")
-	c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[s.Flow].Title, "Since", Date(d.SavedAt)).
-		WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), s.Flow+"."+resumeState))
+	e.offerResume(c)
 	return nil
+}
+
+// offerResume asks whether to go on with the current flow's draft
+// ("Lanjutkan / Mulai ulang").
+func (e *Engine) offerResume(c *Ctx) {
+	s := c.s
+	c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[s.Flow].Title, "Since", Date(s.Drafts[s.Flow].SavedAt)).
+		WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), s.Flow+"."+resumeState))
 }
 
 // leave ends the current flow, keeping a draft when the flow wants one and

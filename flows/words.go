@@ -143,8 +143,7 @@ func (e *Engine) greet(c *Ctx, kind string) error {
 		return e.startFlow(c, e.cfg.Menu, "")
 	}
 	if c.s.State == resumeState {
-		c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[c.s.Flow].Title, "Since", Date(c.s.Drafts[c.s.Flow].SavedAt)).
-			WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), c.s.Flow+"."+resumeState))
+		e.offerResume(c)
 		return nil
 	}
 	e.prompt(c)

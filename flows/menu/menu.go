@@ -122,9 +122,9 @@ func typedChoice(text string) string {
 // A phrase matches when the message contains its words in order.
 var shortcuts = []struct{ phrase, cmd string }{
 	{"pelatihan saya", "/pelatihansaya"}, {"jadwal saya", "/pelatihansaya"}, {"my training", "/pelatihansaya"},
-	{"data saya", "/datasaya"}, {"my data", "/datasaya"}, {"lihat data", "/datasaya"},
 	{"ubah data", "/ubahdata"}, {"perbaiki data", "/ubahdata"}, {"ganti data", "/ubahdata"},
 	{"hapus data", "/hapusdata"}, {"delete my data", "/hapusdata"},
+	{"data saya", "/datasaya"}, {"my data", "/datasaya"}, {"lihat data", "/datasaya"},
 	{"pelatihan", "/pelatihan"}, {"training", "/pelatihan"}, {"latihan", "/pelatihan"},
 	{"kursus", "/pelatihan"}, {"workshop", "/pelatihan"}, {"webinar", "/pelatihan"},
 	{"pinjam", "/pinjaman"}, {"dana bergulir", "/pinjaman"}, {"loan", "/pinjaman"}, {"kredit", "/pinjaman"},
