@@ -1,7 +1,8 @@
 // Package broadcast holds the staff announcement flows of umkmbot (/siaran
 // to compose and send, /siaranjeda, /siaranlanjut, /siaranbatal and
 // /siaranlist to manage) and the owners' choice to receive announcements
-// (/berhenti, /langganan). It builds the message every owner gets and the
+// (/berhenti, /langganan, and the question StopAsk the engine starts when
+// someone outside a form types "berhenti" or "stop"). It builds the message every owner gets and the
 // progress message the outbox sender keeps up to date (ProgressReply).
 //
 // It is a leaf of flows: it imports flows, flows/field and store (the
