@@ -116,7 +116,8 @@ func FuzzMatchKecamatan(f *testing.F) {
 // FuzzWords only checks that the word predicates and the other parsers
 // survive any input.
 func FuzzWords(f *testing.F) {
-	for _, s := range []string{"ya", "tidak jadi", "?", "-", "👍🏽", "batal pak", "\xff"} {
+	for _, s := range []string{"ya", "tidak jadi", "?", "-", "👍🏽", "batal pak", "\xff", "3 tahun lalu", "selamat pagi",
+		"setuju ga ya", "99 tahun lalu"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,13 +128,21 @@ func FuzzWords(f *testing.F) {
 		IsMenu(s)
 		IsHelp(s)
 		IsSkip(s)
+		IsStop(s)
+		IsHave(s)
+		IsChange(s)
+		IsFullGreeting(s)
 		Normalize(s)
 		_, err := MatchSector(s)
 		checkFuzzErr(t, s, err)
 		_, err = ParseNIB(s)
 		checkFuzzErr(t, s, err)
-		_, err = ParseYear(s, time.Now())
-		checkFuzzErr(t, s, err)
+		now := time.Now()
+		if y, err := ParseYear(s, now); err == nil && (y < MinYear || y > now.Year()) {
+			t.Fatalf("%q: year %d", s, y)
+		} else {
+			checkFuzzErr(t, s, err)
+		}
 		if n, err := ParseCount(s); err == nil && (n < 1 || n > MaxWorkers) {
 			t.Fatalf("%q: count %d", s, n)
 		}
