@@ -28,7 +28,10 @@ func escape(s string) string { return escaper.Replace(s) }
 // nested Text values are rendered in the same language and inserted as
 // HTML; []flows.Text values are rendered and joined by new lines;
 // flows.Rupiah, Date, DateTime and Clock (and time.Time, as a DateTime) are
-// formatted for lang. A Text with only Raw is escaped. A message missing in
+// formatted for lang. A whole number of 1.000 or more is a count written
+// with its thousands grouped ("100.000", "100,000"), unless its key names
+// an identifier or a calendar part (notCounts); templates therefore only
+// test numbers for being non-zero, never compare them. A Text with only Raw is escaped. A message missing in
 // lang is rendered from the Indonesian text; a message missing everywhere
 // renders as its ID (or its Raw text, when set). Render never panics, and
 // returns "" only for a zero Text.
