@@ -89,8 +89,10 @@ func (c *Ctx) Prompt() { c.e.prompt(c) }
 
 // ClearDrafts drops every half-filled form the session keeps, for a user
 // who asked for their data to be deleted. The current flow's own data goes
-// when it ends.
-func (c *Ctx) ClearDrafts() { c.s.Drafts = nil }
+// when it ends. The session also forgets which client language the user
+// store keeps (the deletion removes it), so that the next update stores it
+// again.
+func (c *Ctx) ClearDrafts() { c.s.Drafts, c.s.ClientLang = nil, "" }
 
 // Then remembers a command ("/pelatihan 12") to run when the next flow
 // completes with Next: a booking that first needs a registration. batal and
@@ -111,3 +113,12 @@ func (c *Ctx) Next(flow string) {
 // Run runs a command ("/pelatihan 12") once the step is done, as if the
 // user had sent it.
 func (c *Ctx) Run(cmd string) { c.switchCmd = cmd }
+
+// SayHelp queues the general help: every command an owner has, and for
+// staff the staff commands too.
+func (c *Ctx) SayHelp() {
+	c.Say("help_general")
+	if c.IsStaff() {
+		c.Say("help_staff")
+	}
+}

@@ -8,6 +8,15 @@
 // engine rebuilds the machine from the stored session on each update, fires
 // the event a step returns, and saves the session with a compare-and-set.
 // Global words (batal, kembali, menu, bantuan) work in every step.
+// Greetings and thanks get an answer wherever they come; outside a form,
+// "berhenti" and "stop" ask about announcements (Config.StopFlow), and menu
+// words ("daftar pelatihan", "cek pinjaman") open what they name
+// (Config.Shortcut), as they do at a step that cannot take them as its
+// answer.
+//
+// Each user's language is the one they chose with /bahasa, else the one
+// their Telegram reports; the engine keeps the latter in the user store
+// when it changes, so that messages sent later speak it too.
 //
 // flows imports only looplab/fsm, package store (records, interfaces and
 // sentinel errors, no drivers) and flows/field (pure parsers, for the words

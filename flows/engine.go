@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -44,6 +45,14 @@ type Config struct {
 	// (Redis without persistence): the outage apology then does not promise
 	// that typed answers are kept.
 	Volatile bool
+	// Shortcut, when set, names the command ("/pelatihan") that free text
+	// typed outside a form asks for ("daftar pelatihan", "cek pinjaman"),
+	// or returns "". It is also asked for text typed at a step that only
+	// reads buttons. A command no flow claims is ignored.
+	Shortcut func(text string) string
+	// StopFlow, when set, names the flow started when someone outside a
+	// form types "berhenti" or "stop": they may mean the announcements.
+	StopFlow string
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of
@@ -108,17 +117,6 @@ func New(cfg Config, flows ...*Flow) (*Engine, error) {
 	return e, nil
 }
 
-// Lang picks the bot language for a client's language code.
-func (e *Engine) Lang(code string) string {
-	code = strings.ToLower(code)
-	for _, l := range e.cfg.Languages {
-		if code == l || strings.HasPrefix(code, l+"-") {
-			return l
-		}
-	}
-	return e.cfg.Languages[0]
-}
-
 // Handle runs one update and returns the replies to send, taking them as
 // delivered: for transports that cannot lose a reply (the terminal, tests).
 // It never fails: an internal error is logged and the user gets an apology
@@ -166,6 +164,9 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 		}
 	} else {
 		s = cloneSession(s)
+	}
+	if err := e.keepClientLang(ctx, s, u); err != nil {
+		log.Warn("keep client language", "err", err)
 	}
 	before := s.Lang
 	c := &Ctx{Context: ctx, Update: u, Now: e.cfg.Now(), e: e, s: s}
@@ -228,18 +229,6 @@ func (e *Engine) abort(c *store.Claim, log *slog.Logger) {
 	}
 }
 
-func (e *Engine) initialLang(ctx context.Context, u Update) (string, error) {
-	usr, err := e.cfg.Users.User(ctx, u.UserID)
-	switch {
-	case err == nil && usr.Lang != "":
-		return e.Lang(usr.Lang), nil
-	case err == nil, errors.Is(err, store.ErrNotFound):
-		return e.Lang(u.LanguageCode), nil
-	default:
-		return "", err
-	}
-}
-
 func (e *Engine) isStaff(ctx context.Context, id int64) bool {
 	if e.cfg.Staff == nil {
 		return false
@@ -294,6 +283,9 @@ func (e *Engine) step(c *Ctx) error {
 	if u.Command != "" {
 		return e.command(c, u.Command)
 	}
+	if e.outsideForm(s) && field.IsStop(u.Text) && e.flows[e.cfg.StopFlow] != nil {
+		return e.startFlow(c, e.cfg.StopFlow, "")
+	}
 	if w := globalWord(u.Text); w != "" {
 		return e.global(c, w)
 	}
@@ -301,6 +293,14 @@ func (e *Engine) step(c *Ctx) error {
 		(!p.flow.StaffOnly || c.IsStaff()) {
 		c.Update.Command, c.Update.Args = p.flow.Commands[0], p.args
 		return e.startFlow(c, p.flow.Name, "")
+	}
+	if g := field.Greeting(u.Text); g != "" && (e.outsideForm(s) || g != field.GreetHello || field.IsFullGreeting(u.Text)) {
+		return e.greet(c, g)
+	}
+	if e.outsideForm(s) {
+		if ok, err := e.shortcut(c, u.Text); ok || err != nil {
+			return err
+		}
 	}
 	if s.Flow == "" {
 		c.Say("err_not_understood")
@@ -373,14 +373,26 @@ func (e *Engine) input(c *Ctx, in Input) error {
 		if choice, ok := e.matchLabel(c, st.Prompt(c)); ok {
 			in.Choice = choice
 		} else if !st.Text {
+			if ok, err := e.shortcut(c, in.Text); ok || err != nil {
+				return err
+			}
 			c.Say("err_choose_button")
 			e.prompt(c)
 			return nil
 		}
 	}
+	mark, data := len(c.replies), cloneMap(s.Data)
 	ev, err := st.Handle(c, in)
 	var ue *UserError
 	if errors.As(err, &ue) {
+		if in.Text != "" && e.shortcutElsewhere(c, in.Text) {
+			// Not an answer to the question, but the name of something
+			// else to do ("cek pinjaman" at the NIK): that is done.
+			c.replies, s.Data = c.replies[:mark], data
+			c.switchTo, c.switchSt, c.switchCmd = "", "", ""
+			_, err := e.shortcut(c, in.Text)
+			return err
+		}
 		s.Tries++
 		c.Reply(Reply{Text: ue.Msg})
 		if s.Tries >= 3 && !st.Example.IsZero() {
@@ -475,8 +487,7 @@ func (e *Engine) startFlow(c *Ctx, name, state string) error {
 	if d, ok := s.Drafts[f.Name]; ok && state == "" {
 		if d.FlowVersion == f.Version && f.Steps[d.State] != nil {
 			s.State = resumeState
-			c.Reply(bindButtons(Say("resume_offer", "Flow", f.Title, "Since", Date(d.SavedAt)).
-				WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), f.Name+"."+resumeState))
+			e.offerResume(c)
 			return nil
 		}
 		delete(s.Drafts, f.Name)
@@ -545,9 +556,16 @@ func (e *Engine) resume(c *Ctx, in Input) error {
 		return e.startFlow(c, name, "")
 	}
 	c.Say("err_choose_button")
-	c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[s.Flow].Title, "Since", Date(d.SavedAt)).
-		WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), s.Flow+"."+resumeState))
+	e.offerResume(c)
 	return nil
+}
+
+// offerResume asks whether to go on with the current flow's draft
+// ("Lanjutkan / Mulai ulang").
+func (e *Engine) offerResume(c *Ctx) {
+	s := c.s
+	c.Reply(bindButtons(Say("resume_offer", "Flow", e.flows[s.Flow].Title, "Since", Date(s.Drafts[s.Flow].SavedAt)).
+		WithRow(Btn("btn_resume", "resume"), Btn("btn_restart", "restart")), s.Flow+"."+resumeState))
 }
 
 // leave ends the current flow, keeping a draft when the flow wants one and
@@ -566,55 +584,6 @@ func (e *Engine) leave(c *Ctx) bool {
 	}
 	clearFlow(s)
 	return kept
-}
-
-// global handles batal, kembali, menu and bantuan.
-func (e *Engine) global(c *Ctx, w string) error {
-	s := c.s
-	inFlow := s.Flow != "" && s.Flow != e.cfg.Menu
-	if w == "batal" || w == "menu" {
-		s.Then = ""
-	}
-	switch w {
-	case "batal":
-		if !inFlow {
-			c.Say("cancel_nothing")
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		title := e.flows[s.Flow].Title
-		if e.leave(c) {
-			c.Say("cancel_kept", "Flow", title)
-		} else {
-			c.Say("cancel_done")
-		}
-		return e.startFlow(c, e.cfg.Menu, "")
-	case "kembali":
-		if !inFlow || s.State == resumeState {
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		if n := len(s.History); n > 0 {
-			s.State, s.History, s.Tries = s.History[n-1], s.History[:n-1], 0
-		} else {
-			c.Say("back_first_step")
-		}
-		e.prompt(c)
-		return nil
-	case "menu":
-		return e.startFlow(c, e.cfg.Menu, "")
-	case "bantuan":
-		if !inFlow || s.State == resumeState {
-			c.Say("help_general")
-			return e.startFlow(c, e.cfg.Menu, "")
-		}
-		if h := e.flows[s.Flow].Steps[s.State].Help; !h.IsZero() {
-			c.Reply(Reply{Text: h})
-		} else {
-			c.Say("help_general")
-		}
-		e.prompt(c)
-		return nil
-	}
-	return fmt.Errorf("unknown global word %q", w)
 }
 
 const resumeState = "_resume"

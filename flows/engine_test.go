@@ -298,7 +298,6 @@ func TestMenuComingSoonAndTypedEntries(t *testing.T) {
 	h.Send(owner, "/start")
 	ft.Want(t, h.TapLabel(owner, "Pelatihan"), "coming_soon", "menu_prompt")
 	ft.Want(t, h.Send(owner, "cek pinjaman"), "coming_soon", "menu_prompt")
-	ft.Want(t, h.Send(owner, "halo"), "err_not_understood")
 	ft.Want(t, h.Send(owner, "apa kabar"), "err_not_understood")
 }
 
@@ -380,4 +379,57 @@ func TestDatabaseDownSaysUnavailable(t *testing.T) {
 		t.Fatalf("session changed by a failed update: %+v", s)
 	}
 	ft.Want(t, h3.Send(owner, "boom"), "err_choose_button")
+}
+
+func TestClientLanguageIsKeptUntilAChoice(t *testing.T) {
+	h, _ := newHarness(t)
+	ctx := context.Background()
+	langs := func(rs []flows.Reply) (out []string) {
+		for _, r := range rs {
+			out = append(out, r.Lang)
+		}
+		return out
+	}
+	rs := h.SendLang(owner, "en-US", "/start")
+	if got := langs(rs); got[0] != "en" || got[len(got)-1] != "en" {
+		t.Fatalf("replies in %q, want en", got)
+	}
+	u, err := h.Store.User(ctx, owner)
+	if err != nil || u.Lang != "" || u.ClientLang != "en" || u.Language() != "en" {
+		t.Fatalf("user %+v, %v; want client language en, no choice", u, err)
+	}
+	// The owner switches Telegram to Indonesian: the bot follows.
+	rs = h.SendLang(owner, "id", "menu")
+	if got := langs(rs); got[0] != "id" {
+		t.Fatalf("after the switch: replies in %q, want id", got)
+	}
+	if u, _ := h.Store.User(ctx, owner); u.ClientLang != "id" {
+		t.Fatalf("client language %q, want id", u.ClientLang)
+	}
+	// A client that reports nothing changes nothing.
+	h.SendLang(owner, "", "menu")
+	if u, _ := h.Store.User(ctx, owner); u.ClientLang != "id" {
+		t.Fatalf("client language %q after an update without one, want id", u.ClientLang)
+	}
+	// A new session from a client that reports nothing speaks the kept one.
+	if err := h.Store.SetClientLanguage(ctx, owner, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.Delete(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	if rs := h.SendLang(owner, "", "menu"); rs[0].Lang != "en" {
+		t.Fatalf("new session without a client language: %q, want en", rs[0].Lang)
+	}
+	h.SendLang(owner, "id", "menu")
+	// Once chosen with /bahasa, the choice wins over the client.
+	h.SendLang(owner, "id", "/bahasa")
+	ft.Want(t, h.SendLang(owner, "id", "English"), "lang_set", "menu_prompt")
+	rs = h.SendLang(owner, "pt-br", "menu")
+	if got := langs(rs); got[0] != "en" {
+		t.Fatalf("after a choice: replies in %q, want en", got)
+	}
+	if u, _ := h.Store.User(ctx, owner); u.Lang != "en" || u.ClientLang != "id" || u.Language() != "en" {
+		t.Fatalf("user %+v; want chosen en, client id (pt-br is not spoken)", u)
+	}
 }

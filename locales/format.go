@@ -33,6 +33,40 @@ func digits2(n int) string {
 	return strconv.Itoa(n)
 }
 
+// FormatNumber writes a count in lang with its thousands grouped:
+// "100.000" in Indonesian, "100,000" in English.
+func FormatNumber(lang string, n int64) string {
+	sep := byte('.')
+	if NormalizeLang(lang) == "en" {
+		sep = ','
+	}
+	return group(n, sep)
+}
+
+// group writes n with sep between groups of three digits.
+func group(n int64, sep byte) string {
+	u := uint64(n)
+	sign := ""
+	if n < 0 {
+		u = ^u + 1 // two's complement; also right for math.MinInt64
+		sign = "-"
+	}
+	return sign + groupDigits(u, sep)
+}
+
+// groupDigits writes u with sep between groups of three digits.
+func groupDigits(u uint64, sep byte) string {
+	s := strconv.FormatUint(u, 10)
+	b := make([]byte, 0, len(s)+len(s)/3)
+	for i := 0; i < len(s); i++ {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, sep)
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
 // Rupiah writes n the PUEBI way: "Rp1.500.000", "-Rp1.500", "Rp0".
 func Rupiah(n int64) string {
 	u := uint64(n)
@@ -41,17 +75,7 @@ func Rupiah(n int64) string {
 		u = ^u + 1 // two's complement; also right for math.MinInt64
 		sign = "-"
 	}
-	s := strconv.FormatUint(u, 10)
-	b := make([]byte, 0, len(sign)+2+len(s)+len(s)/3)
-	b = append(b, sign...)
-	b = append(b, "Rp"...)
-	for i := 0; i < len(s); i++ {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, '.')
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
+	return sign + "Rp" + groupDigits(u, '.')
 }
 
 // Tanggal writes the WIB calendar day of t: "Selasa, 12 Juli 2022".
@@ -97,10 +121,10 @@ func FormatDate(lang string, t time.Time) string {
 }
 
 // FormatClock writes the WIB time of t in lang: "pukul 09.30 WIB" or
-// "at 09.30 WIB".
+// "09.30 WIB" (English templates say "at" or "until" themselves).
 func FormatClock(lang string, t time.Time) string {
 	if NormalizeLang(lang) == "en" {
-		return "at " + clock(t)
+		return clock(t)
 	}
 	return Pukul(t)
 }
@@ -108,5 +132,8 @@ func FormatClock(lang string, t time.Time) string {
 // FormatDateTime writes t in WIB in lang: "Selasa, 12 Juli 2022 pukul
 // 09.30 WIB" or "Tuesday, 12 July 2022 at 09.30 WIB".
 func FormatDateTime(lang string, t time.Time) string {
-	return FormatDate(lang, t) + " " + FormatClock(lang, t)
+	if NormalizeLang(lang) == "en" {
+		return dateEN(t) + " at " + clock(t)
+	}
+	return Tanggal(t) + " " + Pukul(t)
 }

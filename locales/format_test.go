@@ -46,7 +46,7 @@ func TestDatesAndTimes(t *testing.T) {
 			at:      time.Date(2022, 7, 12, 9, 30, 0, 0, WIB),
 			tanggal: "Selasa, 12 Juli 2022", pukul: "pukul 09.30 WIB",
 			both:   "Selasa, 12 Juli 2022 pukul 09.30 WIB",
-			dateEN: "Tuesday, 12 July 2022", clockEN: "at 09.30 WIB",
+			dateEN: "Tuesday, 12 July 2022", clockEN: "09.30 WIB",
 			enDT: "Tuesday, 12 July 2022 at 09.30 WIB",
 		},
 		{
@@ -54,7 +54,7 @@ func TestDatesAndTimes(t *testing.T) {
 			at:      time.Date(2022, 7, 12, 17, 5, 0, 0, time.UTC),
 			tanggal: "Rabu, 13 Juli 2022", pukul: "pukul 00.05 WIB",
 			both:   "Rabu, 13 Juli 2022 pukul 00.05 WIB",
-			dateEN: "Wednesday, 13 July 2022", clockEN: "at 00.05 WIB",
+			dateEN: "Wednesday, 13 July 2022", clockEN: "00.05 WIB",
 			enDT: "Wednesday, 13 July 2022 at 00.05 WIB",
 		},
 		{
@@ -62,7 +62,7 @@ func TestDatesAndTimes(t *testing.T) {
 			at:      time.Date(2027, 1, 14, 2, 0, 0, 0, time.UTC),
 			tanggal: "Kamis, 14 Januari 2027", pukul: "pukul 09.00 WIB",
 			both:   "Kamis, 14 Januari 2027 pukul 09.00 WIB",
-			dateEN: "Thursday, 14 January 2027", clockEN: "at 09.00 WIB",
+			dateEN: "Thursday, 14 January 2027", clockEN: "09.00 WIB",
 			enDT: "Thursday, 14 January 2027 at 09.00 WIB",
 		},
 		{
@@ -70,7 +70,7 @@ func TestDatesAndTimes(t *testing.T) {
 			at:      time.Date(2027, 12, 31, 16, 59, 0, 0, time.UTC),
 			tanggal: "Jumat, 31 Desember 2027", pukul: "pukul 23.59 WIB",
 			both:   "Jumat, 31 Desember 2027 pukul 23.59 WIB",
-			dateEN: "Friday, 31 December 2027", clockEN: "at 23.59 WIB",
+			dateEN: "Friday, 31 December 2027", clockEN: "23.59 WIB",
 			enDT: "Friday, 31 December 2027 at 23.59 WIB",
 		},
 	}

@@ -28,7 +28,10 @@ func escape(s string) string { return escaper.Replace(s) }
 // nested Text values are rendered in the same language and inserted as
 // HTML; []flows.Text values are rendered and joined by new lines;
 // flows.Rupiah, Date, DateTime and Clock (and time.Time, as a DateTime) are
-// formatted for lang. A Text with only Raw is escaped. A message missing in
+// formatted for lang. A whole number of 1.000 or more is a count written
+// with its thousands grouped ("100.000", "100,000"), unless its key names
+// an identifier or a calendar part (notCounts); templates therefore only
+// test numbers for being non-zero, never compare them. A Text with only Raw is escaped. A message missing in
 // lang is rendered from the Indonesian text; a message missing everywhere
 // renders as its ID (or its Raw text, when set). Render never panics, and
 // returns "" only for a zero Text.
@@ -62,6 +65,10 @@ func (c *Catalog) render(lang string, t flows.Text, depth int) string {
 	}
 	data := make(map[string]any, len(t.Data))
 	for k, v := range t.Data {
+		if n, ok := bigCount(k, v); ok {
+			data[k] = FormatNumber(lang, n)
+			continue
+		}
 		data[k] = c.value(lang, v, depth)
 	}
 	out := c.localize(lang, t.ID, data)
@@ -150,6 +157,37 @@ func (c *Catalog) value(lang string, v any, depth int) any {
 	default:
 		return escape(fmt.Sprint(x))
 	}
+}
+
+// notCounts are the data keys whose whole numbers are names, not amounts:
+// identifiers and calendar parts are never grouped ("#1234", "2026").
+var notCounts = map[string]bool{"ID": true, "Year": true, "Day": true, "Month": true, "Number": true,
+	"Code": true, "User": true, "Version": true, "Line": true, "First": true, "Column": true}
+
+// bigCount reports whether data value v under key is a count of 1.000 or
+// more, which is written with its thousands grouped ("100.000" orang,
+// "1,000" characters). Smaller numbers stay numbers, so that templates can
+// test them.
+func bigCount(key string, v any) (int64, bool) {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case uint:
+		n = int64(x)
+	case uint32:
+		n = int64(x)
+	default:
+		return 0, false
+	}
+	if notCounts[key] || (n < 1000 && n > -1000) {
+		return 0, false
+	}
+	return n, true
 }
 
 // htmlToPlain strips the tags from Telegram HTML and unescapes its

@@ -39,6 +39,9 @@ other = """Baik {{.X}}"""
 
 [count]
 other = """{{if gt .N 1}}banyak{{else}}satu{{end}} ({{.N}}, {{.OK}})"""
+
+[names]
+other = """#{{.ID}} tahun {{.Year}}: {{if .N}}{{.N}} orang{{else}}tidak ada{{end}}"""
 `)},
 		"active.en.toml": {Data: []byte(`[hello]
 other = """Hello, <b>{{.Name}}</b>!"""
@@ -107,12 +110,20 @@ func TestRender(t *testing.T) {
 			"Modal Rp1.500.000, Selasa, 12 Juli 2022, Selasa, 12 Juli 2022 pukul 09.30 WIB, pukul 09.30 WIB"},
 		{"money and time in en", "en",
 			flows.T("money", "Amount", flows.Rupiah(-1500), "Day", flows.Date(at), "When", at, "At", flows.Clock(at)),
-			"Capital -Rp1.500, Tuesday, 12 July 2022, Tuesday, 12 July 2022 at 09.30 WIB, at 09.30 WIB"},
+			"Capital -Rp1.500, Tuesday, 12 July 2022, Tuesday, 12 July 2022 at 09.30 WIB, 09.30 WIB"},
 		{"missing key renders empty", "id", flows.T("hello"), "Halo, <b></b>!"},
 		{"if on missing name", "id", flows.T("cond"), "Selamat datang."},
 		{"if on empty name", "en", flows.T("cond", "Name", ""), "Welcome."},
 		{"if on name", "id", flows.T("cond", "Name", "Siti"), "Halo, Siti. Selamat datang."},
 		{"numbers and bools stay comparable", "en", flows.T("count", "N", 3, "OK", true), "many (3, true)"},
+		{"counts of 1.000 or more are grouped in id", "id", flows.T("names", "ID", 12345, "Year", 2026, "N", 100000),
+			"#12345 tahun 2026: 100.000 orang"},
+		{"counts of 1,000 or more are grouped in en", "en", flows.T("names", "ID", int64(1234), "Year", 2026, "N", 1000),
+			"#1234 tahun 2026: 1,000 orang"},
+		{"small counts stay numbers", "id", flows.T("names", "ID", 1, "Year", 2026, "N", 0),
+			"#1 tahun 2026: tidak ada"},
+		{"negative counts too", "id", flows.T("names", "ID", 1, "Year", 2026, "N", -25000),
+			"#1 tahun 2026: -25.000 orang"},
 		{"errors are never shown", "id", flows.T("hello", "Name", errors.New("pq: secret")), "Halo, <b></b>!"},
 		{"stringer is escaped", "id", flows.T("hello", "Name", stringer{}), "Halo, <b>a&lt;b</b>!"},
 		{"self-reference stops", "id", self, "Isi: Isi: Isi: Isi: Isi: Isi: Isi: Isi: Isi: "},
@@ -203,8 +214,8 @@ func TestHasAndIDs(t *testing.T) {
 	if en != "broken_en,cond,count,hello,list,money,wrap" {
 		t.Errorf("IDs(en) = %s", en)
 	}
-	if got := len(c.IDs("id")); got != 8 {
-		t.Errorf("len(IDs(id)) = %d, want 8", got)
+	if got := len(c.IDs("id")); got != 9 {
+		t.Errorf("len(IDs(id)) = %d, want 9", got)
 	}
 }
 

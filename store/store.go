@@ -45,9 +45,12 @@ const OwedKeep = 10 * time.Minute
 // Session is the state of one chat's conversation. It is small, flat and
 // JSON-encoded by the stores.
 type Session struct {
-	ChatID      int64             `json:"chat"`
-	UserID      int64             `json:"user"`
-	Lang        string            `json:"lang"`
+	ChatID int64  `json:"chat"`
+	UserID int64  `json:"user"`
+	Lang   string `json:"lang"`
+	// ClientLang is the bot language the user's Telegram reported, as last
+	// kept in the user store (UserStore.SetClientLanguage).
+	ClientLang  string            `json:"cl,omitempty"`
 	Flow        string            `json:"flow,omitempty"`
 	FlowVersion int               `json:"fv,omitempty"`
 	State       string            `json:"state,omitempty"`
@@ -178,10 +181,16 @@ type SessionStore interface {
 
 // User is what umkmbot keeps about a Telegram user outside any registration.
 type User struct {
-	ID        int64 // Telegram user id
-	Lang      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID int64 // Telegram user id
+	// Lang is the language the user chose with /bahasa; "" when they never
+	// chose.
+	Lang string
+	// ClientLang is the bot language matching the language the user's
+	// Telegram reported at their latest update; "" when it never reported
+	// one.
+	ClientLang string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // UserStore keeps users and their language.
@@ -190,6 +199,18 @@ type UserStore interface {
 	User(ctx context.Context, id int64) (User, error)
 	// SetLanguage creates the user if needed and stores the language.
 	SetLanguage(ctx context.Context, id int64, lang string) error
+	// SetClientLanguage creates the user if needed and stores the language
+	// their Telegram reports; the chosen language stays as it is.
+	SetClientLanguage(ctx context.Context, id int64, lang string) error
+}
+
+// Language is the language to speak to u in: the one they chose, else the
+// one their Telegram reports, else "" (the caller's default).
+func (u User) Language() string {
+	if u.Lang != "" {
+		return u.Lang
+	}
+	return u.ClientLang
 }
 
 // StaffStore tells who is staff of the Dinas, besides the ids given in the

@@ -106,6 +106,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
 		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
+		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func (a *app) flows() []*flows.Flow {
 // broadcastOptions are the announcement settings from the configuration.
 func (a *app) broadcastOptions() broadcast.Options {
 	return broadcast.Options{Rate: a.cfg.Rate, QuietFrom: a.cfg.QuietFrom, QuietTo: a.cfg.QuietTo,
-		Trainings: a.trains}
+		Trainings: a.trains, Owners: a.regs, Menu: menu.Name}
 }
 
 func (a *app) isStaff(ctx context.Context, id int64) (bool, error) {

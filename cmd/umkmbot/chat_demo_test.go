@@ -170,6 +170,55 @@ ya
 	wantInOrder(t, out, "Language set to English", "sudah dibatalkan", "[ke 2003] ⏳ Good news!")
 }
 
+// Owners and staff whose Telegram speaks English and who never used
+// /bahasa get the announcement's header and button, the staff report and
+// the seat offer in English.
+func TestChatProactiveMessagesInTelegramLanguage(t *testing.T) {
+	script := `@2001 /pelatihan 1
+daftar
+@2002 /pelatihan 1
+daftar
+@2003 /pelatihan 1
+daftar
+yes
+@9001 /siaran
+Ruang pelatihan pindah ke lantai 2.
+tanpa tombol
+peserta pelatihan
+1
+kirim
+@2001 /pelatihansaya
+batalkan 1
+ya
+`
+	out, _, err := runWith(t, nil, script, "chat", "-lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "[ke 2001] Announcement from the Dinas", "Stop announcements",
+		"[ke 2002] Announcement from the Dinas", "Stop announcements", "✅ Broadcast #1 finished",
+		"[ke 2003] ⏳ Good news!")
+}
+
+// Greetings, menu words and "berhenti" work in the wired bot, from the
+// training list too.
+func TestChatWordsFromAnywhere(t *testing.T) {
+	script := `assalamualaikum
+daftar pelatihan
+cek pinjaman
+data saya
+makasih
+berhenti
+ya, berhenti
+`
+	out, _, err := runWith(t, nil, script, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInOrder(t, out, "Waalaikumsalam", "Jadwal pelatihan", "Ketik nomor pengajuan pinjaman Anda",
+		"Data Anda yang kami simpan", "Sama-sama", "berhenti menerima pengumuman", "tidak akan menerima pengumuman")
+}
+
 // TestChatDemoOwnersMatchTheirNIK: every demo owner's birth date, sex and
 // kecamatan are the ones their NIK encodes, their consent is on record, and
 // the bot addresses them accordingly.
@@ -279,6 +328,6 @@ simpan
 		"[ke 2001] ⚠️ Jadwal pelatihan berubah", "[ke 2001] 📅 Waktu lama:", "[ke 2001] 📅 Waktu baru:",
 		"Kode pendaftaran Anda tetap PLT-1-0001",
 		"[ke 2003] ⚠️ Jadwal pelatihan berubah", "Kode pendaftaran Anda tetap PLT-1-0002",
-		"[ke 2002] ⚠️ Training rescheduled", "[ke 2002] 📅 Old time:", "at 09.00 WIB, ending at 12.00 WIB",
-		"[ke 2002] 📅 New time:", "at 13.00 WIB, ending at 16.00 WIB")
+		"[ke 2002] ⚠️ Training rescheduled", "[ke 2002] 📅 Old time:", "at 09.00 WIB until 12.00 WIB",
+		"[ke 2002] 📅 New time:", "at 13.00 WIB until 16.00 WIB")
 }

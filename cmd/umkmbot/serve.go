@@ -58,26 +58,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	return err
 }
 
-// inUserLang renders each proactive message that has no language of its
-// own (reminders, seat offers, loan notices: built inside store
-// transactions, where the owner's language cannot be read) in the
-// recipient's language, looked up when it is sent. Announcements keep the
-// language staff wrote them in.
-type inUserLang struct {
-	a    *app
-	next outbox.Transport
-}
-
-func (t inUserLang) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error) {
-	if r.Lang == "" {
-		r.Lang = t.a.langOf(ctx, chatID)
-	}
-	return t.next.Send(ctx, chatID, r)
-}
-
 // sender builds the outbox sender that delivers through tr.
 func (a *app) sender(tr outbox.Transport, worker string) *outbox.Sender {
-	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: inUserLang{a, tr},
+	s := &outbox.Sender{Store: a.outbox, Campaigns: a.camps, Limiter: a.limiter, Transport: a.inUserLang(tr),
 		Worker: worker, Log: a.log, ProgressEvery: 3 * time.Second}
 	s.OnProgress = func(id int64) { a.progress(tr, id) }
 	quiet := a.broadcastOptions()
@@ -122,12 +105,21 @@ func (a *app) progress(tr outbox.Transport, id int64) {
 	}
 }
 
-// langOf is a user's language, Indonesian when unknown.
+// inUserLang wraps tr so that replies without a language of their own go
+// out in their recipient's.
+func (a *app) inUserLang(tr outbox.Transport) outbox.InUserLang {
+	return outbox.InUserLang{Users: a.users, Default: locales.Languages[0], Next: tr}
+}
+
+// langOf is a user's language (outbox.InUserLang), Indonesian when the
+// store does not answer.
 func (a *app) langOf(ctx context.Context, user int64) string {
-	if u, err := a.users.User(ctx, user); err == nil && u.Lang != "" {
-		return u.Lang
+	lang, err := a.inUserLang(nil).Lang(ctx, user)
+	if err != nil {
+		a.log.Warn("language of user", "user_id", user, "err", err)
+		return locales.Languages[0]
 	}
-	return locales.Languages[0]
+	return lang
 }
 
 // schedule queues due training reminders and expires waitlist offers

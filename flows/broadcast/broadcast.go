@@ -1,7 +1,8 @@
 // Package broadcast holds the staff announcement flows of umkmbot (/siaran
 // to compose and send, /siaranjeda, /siaranlanjut, /siaranbatal and
 // /siaranlist to manage) and the owners' choice to receive announcements
-// (/berhenti, /langganan). It builds the message every owner gets and the
+// (/berhenti, /langganan, and the question StopAsk the engine starts when
+// someone outside a form types "berhenti" or "stop"). It builds the message every owner gets and the
 // progress message the outbox sender keeps up to date (ProgressReply).
 //
 // It is a leaf of flows: it imports flows, flows/field and store (the
@@ -10,6 +11,7 @@
 package broadcast
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +64,17 @@ type Options struct {
 	// Trainings, when set, lets staff send to the participants of a
 	// training.
 	Trainings store.TrainingStore
+	// Owners, when set, tells /langganan from someone who has not
+	// registered a business that announcements go to registered owners.
+	Owners Owners
+	// Menu is the flow shown after the stop question (default "menu").
+	Menu string
+}
+
+// Owners finds the businesses a user registered; store.RegistrationStore
+// satisfies it.
+type Owners interface {
+	RegistrationsOf(ctx context.Context, userID int64) ([]store.Registration, error)
 }
 
 func (o Options) withDefaults() Options {
@@ -70,6 +83,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.QuietFrom == (TimeOfDay{}) && o.QuietTo == (TimeOfDay{}) {
 		o.QuietFrom, o.QuietTo = TimeOfDay{Hour: 21}, TimeOfDay{Hour: 6}
+	}
+	if o.Menu == "" {
+		o.Menu = "menu"
 	}
 	if o.Loc == nil {
 		o.Loc = time.FixedZone("WIB", 7*60*60)
@@ -89,6 +105,7 @@ func New(camps store.CampaignStore, opt Options) []*flows.Flow {
 		b.listFlow(),
 		b.subscribeFlow(Unsubscribe, false),
 		b.subscribeFlow(Subscribe, true),
+		b.stopAskFlow(),
 	}
 }
 

@@ -421,10 +421,11 @@ func (b *bc) readTraining(c *flows.Ctx, in flows.Input) (string, error) {
 
 // ownerReply is the announcement as every owner gets it: the body under
 // the Dinas's header, the chosen button, and a button to stop
-// announcements. It is rendered in Indonesian.
+// announcements. It has no language: the header and the buttons are
+// rendered in each owner's language when sent (the preview in the staff
+// member's), the body stays as staff wrote it.
 func ownerReply(c *flows.Ctx) flows.Reply {
 	r := flows.Say("bc_message", "Body", flows.HTML(c.Get(kBody)))
-	r.Lang = "id"
 	switch c.Get(kButton) {
 	case btnURL:
 		r = r.WithButtons(flows.Button{Label: flows.Raw(c.Get(kLabel)), URL: c.Get(kURL)})

@@ -69,6 +69,10 @@ func TestComposeToKecamatanWithURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got.Lang != "" {
+		t.Fatalf("payload in %q; want no language, so that each owner gets their own", got.Lang)
+	}
+	got.Lang = preview.Lang
 	if !reflect.DeepEqual(got, preview) {
 		t.Fatalf("payload decodes to\n%+v\nthe preview was\n%+v", got, preview)
 	}

@@ -63,9 +63,12 @@ func kec(t testing.TB, name string) string {
 func newFixture(t testing.TB, opt broadcast.Options) *fixture {
 	t.Helper()
 	f := &fixture{}
-	f.h = ft.New(t, ft.Options{Flows: func(h *ft.Harness) []*flows.Flow {
+	f.h = ft.New(t, ft.Options{StopFlow: broadcast.StopAsk, Flows: func(h *ft.Harness) []*flows.Flow {
 		f.out = h.Store.Outbox()
 		f.camps = &countingCamps{CampaignStore: f.out}
+		if opt.Owners == nil {
+			opt.Owners = h.Store
+		}
 		return broadcast.New(f.camps, opt)
 	}})
 	f.h.Staff[staff] = true

@@ -105,7 +105,7 @@ func TestFlowsAreValid(t *testing.T) {
 		names[f.Name] = f.StaffOnly
 	}
 	want := map[string]bool{Compose: true, Pause: true, Resume: true, Cancel: true, List: true,
-		Unsubscribe: false, Subscribe: false}
+		Unsubscribe: false, Subscribe: false, StopAsk: false}
 	if len(names) != len(want) {
 		t.Fatalf("flows %v", names)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -107,9 +108,26 @@ func (b *bc) listFlow() *flows.Flow {
 			}
 			lines = append(lines, flows.T("bc_list_line", "ID", camp.ID, "Date", flows.DateTime(camp.CreatedAt),
 				"Audience", audienceText(camp.Audience), "Sent", Num(st.Sent), "Total", Num(st.Total),
-				"Blocked", Num(st.Blocked), "Failed", Num(st.Failed), "Status", statusText(camp.Status)))
+				"Blocked", Num(st.Blocked), "Failed", Num(st.Failed), "Status", b.listStatus(camp, st, c.Now)))
 		}
 		c.Say("bc_list", "Lines", lines)
 		return nil
 	})
+}
+
+// listStatus names a campaign's status in /siaranlist: a running campaign
+// with messages left that may not send now (it was created, resumed or is
+// running in the quiet hours) is waiting for them to end.
+func (b *bc) listStatus(camp store.Campaign, st store.CampaignStats, now time.Time) flows.Text {
+	if camp.Status != store.CampaignRunning || st.Pending == 0 {
+		return statusText(camp.Status)
+	}
+	start := b.opt.startAt(now)
+	if camp.StartAt.After(start) {
+		start = camp.StartAt
+	}
+	if !start.After(now) {
+		return statusText(camp.Status)
+	}
+	return flows.T("bc_status_quiet", "Start", flows.DateTime(start))
 }

@@ -160,3 +160,17 @@ func TestBerhentiAndLangganan(t *testing.T) {
 		t.Fatalf("audience %d after the button", size())
 	}
 }
+
+func TestListShowsCampaignWaitingForQuietHours(t *testing.T) {
+	f := newFixture(t, broadcast.Options{})
+	f.h.Advance(13 * time.Hour) // Friday 22.00 WIB
+	f.toConfirm(t)
+	ft.Want(t, f.h.TapLabel(staff, "Kirim"), "bc_created")
+	rs := f.h.Send(staff, "/siaranlist")
+	contains(t, f.plain(rs), "#1 · Jumat, 27 November 2026 pukul 22.00 WIB · menunggu jam tenang, mulai Sabtu, 28 November 2026 pukul 06.00 WIB")
+	en := f.h.Catalog.Plain("en", rs[0].Text)
+	contains(t, en, "waiting for the quiet hours to end, starts Saturday, 28 November 2026")
+	// Once the quiet hours are over it is running.
+	f.h.Advance(9 * time.Hour)
+	contains(t, f.plain(f.h.Send(staff, "/siaranlist")), "#1 · Jumat, 27 November 2026 pukul 22.00 WIB · berjalan")
+}

@@ -91,7 +91,7 @@ func showData(c *flows.Ctx, regs store.RegistrationStore, opt Options) error {
 		Object: "user:" + itoa(c.UserID())}); err != nil {
 		return err
 	}
-	c.Say("data_intro", "Count", len(list))
+	c.Say("data_intro", "Count", len(list), "One", len(list) == 1)
 	for _, r := range list {
 		c.Say("data_registration", "Number", r.Number, "Date", flows.Date(r.CreatedAt),
 			"Details", registration.Details(r, MaskNIK(r.NIK)))

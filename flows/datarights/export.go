@@ -138,7 +138,7 @@ func export(c *flows.Ctx, regs store.RegistrationStore, sector string) error {
 	}
 	name := "registrasi-umkm-" + c.Now.In(wib).Format("20060102") + ".csv"
 	c.Reply(flows.Reply{
-		Text:     flows.T("data_export_done", "Count", len(list), "Kecamatan", kec, "Sector", sec),
+		Text:     flows.T("data_export_done", "Count", len(list), "One", len(list) == 1, "Kecamatan", kec, "Sector", sec),
 		Document: &flows.Document{Name: name, Content: buf.Bytes()},
 	})
 	return nil

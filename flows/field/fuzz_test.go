@@ -68,20 +68,22 @@ func FuzzParsePhone(f *testing.F) {
 func FuzzParseMoney(f *testing.F) {
 	for _, s := range []string{"Rp 50.000.000", "50 juta", "50jt", "1,5 M", "1.5 miliar", "500rb", "Rp1.500.000",
 		"1500000", "2 T", "50rb/bln", "1.5.3", "-5", "1 juta 500 ribu", "1 500 000", "1,500,000.50", "sejuta",
-		"1000 T", "0", "setengah juta", "500rb per hari"} {
+		"1000 T", "0", "setengah juta", "500rb per hari", "10m", "1.5 billion", "50 million a month"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, perMonth, err := ParseMoney(s)
-		checkFuzzErr(t, s, err)
-		if err != nil {
-			if v != 0 || perMonth {
-				t.Fatalf("%q: error %v with value %d, %v", s, err, v, perMonth)
+		for _, lang := range []string{"id", "en"} {
+			v, perMonth, err := ParseMoneyIn(lang, s)
+			checkFuzzErr(t, s, err)
+			if err != nil {
+				if v != 0 || perMonth {
+					t.Fatalf("%s %q: error %v with value %d, %v", lang, s, err, v, perMonth)
+				}
+				continue
 			}
-			return
-		}
-		if v < 0 || v > MaxMoney {
-			t.Fatalf("%q: accepted %d", s, v)
+			if v < 0 || v > MaxMoney {
+				t.Fatalf("%s %q: accepted %d", lang, s, v)
+			}
 		}
 	})
 }
@@ -114,7 +116,8 @@ func FuzzMatchKecamatan(f *testing.F) {
 // FuzzWords only checks that the word predicates and the other parsers
 // survive any input.
 func FuzzWords(f *testing.F) {
-	for _, s := range []string{"ya", "tidak jadi", "?", "-", "👍🏽", "batal pak", "\xff"} {
+	for _, s := range []string{"ya", "tidak jadi", "?", "-", "👍🏽", "batal pak", "\xff", "3 tahun lalu", "selamat pagi",
+		"setuju ga ya", "99 tahun lalu"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -125,13 +128,21 @@ func FuzzWords(f *testing.F) {
 		IsMenu(s)
 		IsHelp(s)
 		IsSkip(s)
+		IsStop(s)
+		IsHave(s)
+		IsChange(s)
+		IsFullGreeting(s)
 		Normalize(s)
 		_, err := MatchSector(s)
 		checkFuzzErr(t, s, err)
 		_, err = ParseNIB(s)
 		checkFuzzErr(t, s, err)
-		_, err = ParseYear(s, time.Now())
-		checkFuzzErr(t, s, err)
+		now := time.Now()
+		if y, err := ParseYear(s, now); err == nil && (y < MinYear || y > now.Year()) {
+			t.Fatalf("%q: year %d", s, y)
+		} else {
+			checkFuzzErr(t, s, err)
+		}
 		if n, err := ParseCount(s); err == nil && (n < 1 || n > MaxWorkers) {
 			t.Fatalf("%q: count %d", s, n)
 		}

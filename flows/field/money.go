@@ -29,6 +29,22 @@ const MaxMoney int64 = 1_000_000_000_000_000
 // owner can give a monthly or yearly one. "0" is valid; negative amounts
 // and amounts above MaxMoney are not.
 func ParseMoney(s string) (amount int64, perMonth bool, err error) {
+	return parseMoney(s, moneyWords)
+}
+
+// ParseMoneyIn is ParseMoney for an owner who speaks lang. In English "m",
+// "mn" and "million" are millions and "b", "bn" and "billion" billions
+// ("10m" is Rp10.000.000, "1.5 billion" Rp1.500.000.000), and "per month",
+// "a year", "daily" and the like are read; the Indonesian words still
+// work, except "M", which is miliar only in Indonesian.
+func ParseMoneyIn(lang, s string) (amount int64, perMonth bool, err error) {
+	if lang == "en" {
+		return parseMoney(s, moneyWordsEN)
+	}
+	return parseMoney(s, moneyWords)
+}
+
+func parseMoney(s string, dict map[string][]moneyTok) (amount int64, perMonth bool, err error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if len(s) > 200 {
 		return 0, false, fail(CodeMoneyFormat)
@@ -37,7 +53,7 @@ func ParseMoney(s string) (amount int64, perMonth bool, err error) {
 	for _, suf := range []string{",-", ".-", ",=", ",--", ".--"} {
 		s = strings.TrimSuffix(s, suf)
 	}
-	toks, ok := moneyTokens(s)
+	toks, ok := moneyTokens(s, dict)
 	if !ok {
 		return 0, false, fail(CodeMoneyFormat)
 	}
@@ -109,8 +125,10 @@ type moneyTok struct {
 }
 
 // moneyWords maps the words ParseMoney knows to their tokens. "se" words
-// expand to a number and a unit ("sejuta" = 1 juta).
-var moneyWords = map[string][]moneyTok{}
+// expand to a number and a unit ("sejuta" = 1 juta). moneyWordsEN are
+// those of ParseMoneyIn("en", ...): the same, with English words, and "m"
+// meaning million.
+var moneyWords, moneyWordsEN = map[string][]moneyTok{}, map[string][]moneyTok{}
 
 func init() {
 	unit := func(mult int64, words ...string) {
@@ -145,12 +163,34 @@ func init() {
 	moneyWords["semilyar"] = moneyWords["semiliar"]
 	moneyWords["seratus"] = []moneyTok{{kind: tokNum, text: "100"}}
 	moneyWords["setengah"] = []moneyTok{{kind: tokNum, text: "0,5"}}
+
+	for w, t := range moneyWords {
+		moneyWordsEN[w] = t
+	}
+	en := func(t moneyTok, words ...string) {
+		for _, w := range words {
+			moneyWordsEN[w] = []moneyTok{t}
+		}
+	}
+	en(moneyTok{kind: tokUnit, mult: 100}, "hundred", "hundreds")
+	en(moneyTok{kind: tokUnit, mult: 1_000}, "thousand", "thousands", "thou", "grand")
+	en(moneyTok{kind: tokUnit, mult: 1_000_000}, "m", "mn", "mio", "mil", "million", "millions")
+	en(moneyTok{kind: tokUnit, mult: 1_000_000_000}, "b", "bn", "billion", "billions")
+	en(moneyTok{kind: tokUnit, mult: 1_000_000_000_000}, "trillion", "trillions")
+	en(moneyTok{kind: tokPeriod, text: "month"}, "month", "months", "monthly", "mo", "mth", "pm")
+	en(moneyTok{kind: tokPeriod, text: "year"}, "year", "years", "yearly", "annually", "annual", "yr", "pa")
+	en(moneyTok{kind: tokPeriod, text: "short"}, "day", "days", "daily", "week", "weeks", "weekly", "wk")
+	en(moneyTok{kind: tokFiller}, "about", "around", "approximately", "approx", "roughly", "some", "only", "just",
+		"a", "an", "each", "every", "my", "our", "the", "is", "of", "in", "turnover", "capital", "sales",
+		"total", "revenue", "income", "rupiahs", "rps", "and", "sir", "madam", "maam")
+	moneyWordsEN["one"] = []moneyTok{{kind: tokNum, text: "1"}}
+	moneyWordsEN["half"] = []moneyTok{{kind: tokNum, text: "0,5"}}
 }
 
 // moneyTokens splits lower-cased input into tokens. ok is false on an
 // unknown word, a digit of another script, a percent sign, or a dot or
 // comma in front of a digit (".5 juta").
-func moneyTokens(s string) ([]moneyTok, bool) {
+func moneyTokens(s string, dict map[string][]moneyTok) ([]moneyTok, bool) {
 	var toks []moneyTok
 	rs := []rune(s)
 	for i := 0; i < len(rs); {
@@ -168,7 +208,7 @@ func moneyTokens(s string) ([]moneyTok, bool) {
 			for j < len(rs) && unicode.IsLetter(rs[j]) {
 				j++
 			}
-			w, known := moneyWords[string(rs[i:j])]
+			w, known := dict[string(rs[i:j])]
 			if !known {
 				return nil, false
 			}

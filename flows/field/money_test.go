@@ -134,3 +134,41 @@ func TestParseMoneyErrors(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) { checkErr(t, err, tt.code, tt.data) })
 	}
 }
+
+func TestParseMoneyIn(t *testing.T) {
+	tests := []struct {
+		lang, in string
+		want     int64
+		perMonth bool
+		code     string
+	}{
+		{"en", "10m", 10_000_000, false, ""},
+		{"en", "10M", 10_000_000, false, ""},
+		{"en", "10 mn", 10_000_000, false, ""},
+		{"en", "50 million", 50_000_000, false, ""},
+		{"en", "1.5 billion", 1_500_000_000, false, ""},
+		{"en", "2bn", 2_000_000_000, false, ""},
+		{"en", "2 b", 2_000_000_000, false, ""},
+		{"en", "500k", 500_000, false, ""},
+		{"en", "500 thousand", 500_000, false, ""},
+		{"en", "about 50 million a year", 50_000_000, false, ""},
+		{"en", "10 million per month", 10_000_000, true, ""},
+		{"en", "10m monthly", 10_000_000, true, ""},
+		{"en", "Rp 50.000.000", 50_000_000, false, ""},
+		{"en", "50 juta", 50_000_000, false, ""},
+		{"en", "2 miliar", 2_000_000_000, false, ""},
+		{"en", "500k a day", 0, false, CodeMoneyPeriod},
+		{"en", "a lot", 0, false, CodeMoneyFormat},
+		{"id", "10m", 10_000_000_000, false, ""},
+		{"id", "10 M", 10_000_000_000, false, ""},
+		{"id", "50 million", 0, false, CodeMoneyFormat},
+		{"", "1,5 M", 1_500_000_000, false, ""},
+	}
+	for _, tt := range tests {
+		got, perMonth, err := ParseMoneyIn(tt.lang, tt.in)
+		if CodeOf(err) != tt.code || got != tt.want || perMonth != tt.perMonth {
+			t.Errorf("ParseMoneyIn(%q, %q) = %d, %v, %v; want %d, %v, %s", tt.lang, tt.in, got, perMonth, err,
+				tt.want, tt.perMonth, tt.code)
+		}
+	}
+}

@@ -24,11 +24,25 @@ const MinYear = 1950
 
 // ParseYear reads the year a business started: four digits, optionally after
 // "tahun", "thn", "sejak" or "mulai" ("sejak 2015"), from MinYear to now's
-// year.
+// year; or a year counted back from now's: "tahun ini", "tahun lalu",
+// "3 tahun lalu", "sejak 5 tahun yang lalu", "last year", "3 years ago".
 func ParseYear(s string, now time.Time) (int, error) {
-	words := strings.Fields(Normalize(s))
+	words := strings.Fields(splitDigitRuns(Normalize(s)))
+	for len(words) > 1 && inList(FillerWords, "", words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	back, ok := yearsAgo(words)
 	for len(words) > 1 && yearPrefixes[words[0]] {
 		words = words[1:]
+	}
+	if !ok {
+		back, ok = yearsAgo(words)
+	}
+	if ok {
+		if back > now.Year()-MinYear {
+			return 0, fail(CodeYearRange, "Min", MinYear, "Max", now.Year())
+		}
+		return now.Year() - back, nil
 	}
 	if len(words) != 1 || len(words[0]) != 4 || !allDigits(words[0]) || isNegative(s) {
 		return 0, fail(CodeYearFormat)
@@ -42,6 +56,30 @@ func ParseYear(s string, now time.Time) (int, error) {
 
 var yearPrefixes = map[string]bool{
 	"tahun": true, "thn": true, "th": true, "sejak": true, "mulai": true, "dari": true, "pada": true,
+	"since": true, "in": true,
+}
+
+// yearsAgo reads a year counted back: "tahun ini" (0), "tahun lalu" and
+// "setahun lalu" (1), "3 tahun lalu", "3 thn yg lalu", "last year",
+// "3 years ago". ok is false for anything else.
+func yearsAgo(words []string) (int, bool) {
+	phrase := strings.Join(words, " ")
+	switch phrase {
+	case "tahun ini", "thn ini", "this year":
+		return 0, true
+	case "tahun lalu", "thn lalu", "tahun kemarin", "thn kemarin", "setahun lalu", "setahun yang lalu",
+		"setahun yg lalu", "last year", "a year ago", "one year ago":
+		return 1, true
+	}
+	if len(words) < 3 || !allDigits(words[0]) || len(words[0]) > 2 {
+		return 0, false
+	}
+	switch strings.Join(words[1:], " ") {
+	case "tahun lalu", "thn lalu", "th lalu", "tahun yang lalu", "tahun yg lalu", "thn yg lalu",
+		"thn yang lalu", "years ago", "year ago":
+		return atoi(words[0]), true
+	}
+	return 0, false
 }
 
 // MaxWorkers bounds ParseCount: more than any UMKM (a medium business has at
@@ -50,8 +88,8 @@ const MaxWorkers = 100_000
 
 // ParseCount reads the number of workers, the owner included: a whole number
 // from 1 to MaxWorkers, optionally with words around it ("5 orang",
-// "ada 3 karyawan termasuk saya"); "1.000" groups thousands. "sendiri" and
-// "saya sendiri" mean 1.
+// "ada 3 karyawan termasuk saya", "3 people"); "1.000" groups thousands.
+// "sendiri", "saya sendiri" and "alone" mean 1.
 func ParseCount(s string) (int, error) {
 	norm := splitDigitRuns(Normalize(s))
 	if aloneWords[norm] {
@@ -107,17 +145,22 @@ func splitDigitRuns(s string) string {
 var aloneWords = map[string]bool{
 	"sendiri": true, "sendirian": true, "saya sendiri": true, "hanya saya": true, "cuma saya": true,
 	"saya saja": true, "saya aja": true, "saya sendiri saja": true,
+	"alone": true, "just me": true, "only me": true, "myself": true, "by myself": true, "me alone": true,
+	"me only": true, "just myself": true, "on my own": true, "i work alone": true, "solo": true, "me": true,
 }
 
 var countSuffixes = map[string]bool{
 	"orang": true, "org": true, "pekerja": true, "karyawan": true, "pegawai": true, "tenaga": true,
 	"kerja": true, "termasuk": true, "saya": true, "pekerjanya": true, "karyawannya": true, "an": true,
 	"dengan": true, "sama": true,
+	"people": true, "persons": true, "person": true, "workers": true, "worker": true, "employees": true,
+	"employee": true, "staff": true, "including": true, "incl": true, "myself": true, "me": true, "with": true,
 }
 
 var countPrefixes = map[string]bool{
 	"ada": true, "sekitar": true, "kurang": true, "lebih": true, "total": true, "jumlah": true,
 	"kira": true, "semua": true, "hanya": true, "cuma": true,
+	"about": true, "around": true, "approximately": true, "roughly": true, "only": true, "just": true,
 }
 
 // isNegative reports whether trimmed s starts with a minus sign.

@@ -14,7 +14,7 @@ var (
 		"mau", "bisa", "gas", "tentu", "sudah", "udah", "sdh", "muhun", "👍", "👌", "✅"}
 	NoWords = []string{"tidak", "tdk", "tak", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga",
 		"ndak", "nda", "kagak", "kaga", "no", "nope", "bukan", "jangan", "belum", "blm", "salah", "keliru",
-		"nanti", "henteu", "👎", "❌"}
+		"nanti", "henteu", "not", "👎", "❌"}
 	// CancelWords are whole messages; a NoWords word followed by "jadi"
 	// ("tidak jadi", "ga jd") cancels too.
 	CancelWords = []string{"batal", "batalkan", "cancel", "stop", "berhenti", "keluar", "udahan",
@@ -27,7 +27,8 @@ var (
 	// SkipWords are whole messages; a NoWords word followed by "ada",
 	// "punya", "tahu" or "tau" ("gak punya", "blm ada") skips too.
 	SkipWords = []string{"lewati", "lewat", "lewatkan", "skip", "-", "—", "–", "kosong", "belum ada",
-		"tidak ada", "belum punya", "tidak punya", "tidak tahu"}
+		"tidak ada", "belum punya", "tidak punya", "tidak tahu", "not yet", "none", "dont have", "i dont have",
+		"i dont have one", "dont have one", "dont know", "i dont know", "not sure", "no nib"}
 	// FillerWords are dropped at the end of a message of two or more words.
 	FillerWords = []string{"pak", "bu", "bapak", "ibu", "kak", "mas", "mbak", "bang", "min", "admin",
 		"dong", "deh", "aja", "saja", "sih", "ya", "yah", "kok", "nih", "lah", "dulu", "kakak"}
@@ -38,9 +39,37 @@ var (
 
 // IsYes reports whether s agrees: the whole message or its first word is in
 // YesWords ("ya, tapi alamatnya salah" counts; the flow reads the rest).
+// A yes followed by a negation ("setuju ga ya", "ya tidak") is not sure
+// of itself and does not count.
 func IsYes(s string) bool {
 	w := wordsOf(s)
-	return inList(YesWords, w.raw, w.joined()) || (len(w.words) > 0 && inList(YesWords, "", w.words[0]))
+	if inList(YesWords, w.raw, w.joined()) {
+		return true
+	}
+	return len(w.words) > 0 && inList(YesWords, "", w.words[0]) && !negatedLater(w.words)
+}
+
+// negations are the words that turn a yes into a question or a no when
+// they follow it; "gak apa-apa" and "tidak masalah" are not among them.
+var negations = []string{"tidak", "tdk", "tak", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga",
+	"ndak", "nda", "kagak", "kaga", "no", "not", "bukan", "jangan", "belum", "blm", "apa", "kah", "atau"}
+
+// negatedLater reports whether a word after the first is a negation that
+// is not part of "gak apa-apa" or "tidak masalah".
+func negatedLater(ws []string) bool {
+	for i := 1; i < len(ws); i++ {
+		if !inList(negations, "", ws[i]) {
+			continue
+		}
+		if i+1 < len(ws) && (ws[i+1] == "apa" || ws[i+1] == "masalah" || ws[i+1] == "papa") {
+			for i+1 < len(ws) && (ws[i+1] == "apa" || ws[i+1] == "masalah" || ws[i+1] == "papa") {
+				i++
+			}
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // IsNo reports whether s declines: the whole message or its first word is in
@@ -154,4 +183,81 @@ func collapseWords(s string) string {
 		ws[i] = collapseRepeats(ws[i])
 	}
 	return strings.Join(ws, " ")
+}
+
+// Kinds of greeting Greeting reports.
+const (
+	GreetSalam  = "salam"  // "assalamualaikum": answered "Waalaikumsalam"
+	GreetHello  = "hello"  // "halo", "selamat pagi"
+	GreetThanks = "thanks" // "terima kasih", "makasih"
+)
+
+// greetings maps whole messages to their kind of greeting.
+var greetings = map[string][]string{
+	GreetSalam: {"assalamualaikum", "asalamualaikum", "assalamu alaikum", "asalamu alaikum",
+		"assalamualaikum wr wb", "assalamualaikum warahmatullahi wabarakatuh", "assalamualaikum wrwb",
+		"assalamu alaikum wr wb", "aslm", "aslmkm", "ass wr wb", "assalamualaikum salam", "salam"},
+	GreetHello: {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "permisi", "pagi", "siang",
+		"sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "met pagi",
+		"good morning", "good afternoon", "good evening", "halo selamat pagi", "halo selamat siang",
+		"halo selamat sore", "halo selamat malam", "permisi selamat pagi", "permisi selamat siang"},
+	GreetThanks: {"terima kasih", "terimakasih", "makasih", "makasi", "mksh", "trims", "trimakasih",
+		"terima kasih banyak", "terimakasih banyak", "makasih banyak", "tq", "thanks", "thank you", "thx", "tks", "thanks a lot",
+		"thank you very much", "oke terima kasih", "ok terima kasih", "oke makasih", "ok makasih",
+		"baik terima kasih", "siap terima kasih", "terima kasih atas bantuannya", "makasih infonya",
+		"terima kasih infonya"},
+}
+
+// Greeting reports the kind of greeting the whole message is
+// ("Assalamualaikum pak", "selamat pagi", "makasih ya bu"), or "".
+func Greeting(s string) string {
+	w := wordsOf(s)
+	for _, kind := range []string{GreetSalam, GreetHello, GreetThanks} {
+		if inList(greetings[kind], "", w.joined()) {
+			return kind
+		}
+	}
+	return ""
+}
+
+// IsFullGreeting reports whether s greets with "selamat pagi", "good
+// morning" and the like: unlike a lone "halo" or "pagi", never an answer
+// to a question.
+func IsFullGreeting(s string) bool {
+	w := wordsOf(s)
+	return Greeting(s) == GreetHello && len(w.words) > 1
+}
+
+// stopWords are the cancel words that, typed outside a form, may mean
+// "stop sending me announcements".
+var stopWords = []string{"stop", "berhenti", "stop pengumuman", "berhenti pengumuman",
+	"berhenti langganan", "stop langganan", "unsubscribe", "berhenti berlangganan"}
+
+// IsStop reports whether the whole message is "berhenti" or "stop" (with
+// "pengumuman" or "langganan"): outside a form the owner may mean the
+// announcements.
+func IsStop(s string) bool { w := wordsOf(s); return inList(stopWords, w.raw, w.joined()) }
+
+// haveWords answer "do you have it?" without giving it ("sudah punya").
+var haveWords = []string{"ada", "punya", "sudah ada", "sudah punya", "udah ada", "udah punya", "sdh ada",
+	"sdh punya", "ada nib", "punya nib", "sudah ada nib", "sudah punya nib", "sudah punya nib nya",
+	"ada dong", "have", "i have", "i have one", "yes i have", "i have it", "i do"}
+
+// IsHave reports whether the whole message says "I have it" without giving
+// it: a yes, "sudah", "ada", "punya", "sudah punya NIB".
+func IsHave(s string) bool {
+	w := wordsOf(s)
+	return inList(haveWords, w.raw, w.joined()) || IsYes(s)
+}
+
+// changeWords ask to change what was shown, as the first word of the
+// message ("ubah", "ganti angkanya", "salah").
+var changeWords = []string{"ubah", "ganti", "koreksi", "perbaiki", "betulkan", "revisi", "edit", "change", "fix",
+	"salah", "keliru"}
+
+// IsChange reports whether s asks to change what was shown: its first word
+// is in changeWords ("ubah", "Ubah angka", "ganti dong", "salah ketik").
+func IsChange(s string) bool {
+	w := wordsOf(s)
+	return len(w.words) > 0 && len(w.words) <= 4 && inList(changeWords, "", w.words[0])
 }

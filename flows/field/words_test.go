@@ -36,6 +36,8 @@ func TestWords(t *testing.T) {
 		{"gak punya", "no skip"}, {"blm ada", "no skip"}, {"ga tau", "no skip"},
 		{"", ""}, {"   ", ""}, {"50 juta", ""}, {"Cikupa", ""}, {"stop kontak", ""}, {"keluar masuk barang", ""},
 		{"menu makanan", ""}, {"kembali modal", ""}, {"0", ""}, {"batal tapi", ""}, {"yayasan", ""},
+		{"setuju ga ya", ""}, {"setuju gak?", ""}, {"ya atau tidak", ""}, {"iya tidak", ""},
+		{"ya gak apa apa", "yes"}, {"setuju, tidak masalah", "yes"},
 		{"tidakk jadiii", "cancel"}, {"okelah", ""}, {strings.Repeat("ya ", 100), ""},
 	}
 	for _, tt := range tests {
@@ -69,6 +71,54 @@ func TestWordListsDisjoint(t *testing.T) {
 				t.Errorf("%q is in both %s and %s", w, other, name)
 			}
 			owner[key] = name
+		}
+	}
+}
+
+func TestGreetingAndStop(t *testing.T) {
+	tests := []struct {
+		in    string
+		greet string
+		stop  bool
+	}{
+		{"Assalamualaikum", GreetSalam, false}, {"assalamu'alaikum wr. wb.", GreetSalam, false},
+		{"Assalamu alaikum pak", GreetSalam, false}, {"asalamualaikum", GreetSalam, false},
+		{"halo", GreetHello, false}, {"Hallo kak", GreetHello, false}, {"selamat pagi", GreetHello, false},
+		{"Selamat siang bu", GreetHello, false}, {"good morning", GreetHello, false},
+		{"makasih", GreetThanks, false}, {"terima kasih", GreetThanks, false}, {"Terima kasih, Bu!", GreetThanks, false},
+		{"makasih ya", GreetThanks, false}, {"terimakasih banyak", GreetThanks, false}, {"thank you", GreetThanks, false},
+		{"ok terima kasih", GreetThanks, false},
+		{"stop", "", true}, {"berhenti", "", true}, {"Stop pengumuman", "", true}, {"berhenti langganan pak", "", true},
+		{"", "", false}, {"halo saya mau daftar", "", false}, {"terima kasih atas pelatihan kemarin, kapan lagi?", "", false},
+		{"pagi tadi", "", false}, {"stop kontak", "", false}, {"batal", "", false}, {"salam kenal saya Siti", "", false},
+	}
+	for _, tt := range tests {
+		if got := Greeting(tt.in); got != tt.greet {
+			t.Errorf("Greeting(%q) = %q, want %q", tt.in, got, tt.greet)
+		}
+		if got := IsStop(tt.in); got != tt.stop {
+			t.Errorf("IsStop(%q) = %v, want %v", tt.in, got, tt.stop)
+		}
+	}
+}
+
+func TestHaveAndChange(t *testing.T) {
+	tests := []struct {
+		in           string
+		have, change bool
+	}{
+		{"sudah", true, false}, {"ada", true, false}, {"punya", true, false}, {"Sudah punya NIB", true, false},
+		{"udah ada pak", true, false}, {"ya", true, false}, {"yes I have", true, false},
+		{"belum", false, false}, {"tidak punya", false, false}, {"1234567890123", false, false},
+		{"ubah", false, true}, {"Ubah angka", false, true}, {"ganti dong", false, true}, {"salah ketik", false, true},
+		{"change", false, true}, {"ubah alamat rumah saya di jalan raya", false, false}, {"", false, false},
+	}
+	for _, tt := range tests {
+		if got := IsHave(tt.in); got != tt.have {
+			t.Errorf("IsHave(%q) = %v, want %v", tt.in, got, tt.have)
+		}
+		if got := IsChange(tt.in); got != tt.change {
+			t.Errorf("IsChange(%q) = %v, want %v", tt.in, got, tt.change)
 		}
 	}
 }

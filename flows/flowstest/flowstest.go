@@ -58,6 +58,8 @@ type Options struct {
 	// Flows, when set, builds more flows once the harness and its store
 	// exist (flows that need the store, or the harness's clock).
 	Flows func(h *Harness) []*flows.Flow
+	// StopFlow is passed to the engine (flows.Config.StopFlow).
+	StopFlow string
 }
 
 // New builds a harness with the menu and language flows plus extra.
@@ -84,6 +86,7 @@ func New(t testing.TB, opt Options, extra ...*flows.Flow) *Harness {
 	h.Engine, err = flows.New(flows.Config{
 		Sessions: sessions, Users: h.Store, Labels: cat, Now: h.Now, Menu: menu.Name,
 		Languages: locales.Languages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Shortcut: menu.Shortcut, StopFlow: opt.StopFlow,
 		Staff: func(_ context.Context, id int64) (bool, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
@@ -139,6 +142,14 @@ func (h *Harness) Do(u flows.Update) []flows.Reply {
 func (h *Harness) Send(user int64, text string) []flows.Reply {
 	u := flows.NewText(user, user, text)
 	u.FirstName, u.LanguageCode = "Siti", "id"
+	return h.Do(u)
+}
+
+// SendLang sends text as user from a Telegram client in language lang
+// ("en", "pt-br", "" for a client that reports none).
+func (h *Harness) SendLang(user int64, lang, text string) []flows.Reply {
+	u := flows.NewText(user, user, text)
+	u.FirstName, u.LanguageCode = "Siti", lang
 	return h.Do(u)
 }
 

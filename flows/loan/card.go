@@ -164,7 +164,7 @@ func runningText(l store.Loan, pays []store.Payment, now time.Time) flows.Text {
 	}
 	arrears := flows.T("loan_arrears_none")
 	if st.ArrearsCount > 0 {
-		arrears = flows.T("loan_arrears", "Count", st.ArrearsCount, "Amount", flows.Rupiah(st.ArrearsAmount))
+		arrears = flows.T("loan_arrears", "Count", st.ArrearsCount, "One", st.ArrearsCount == 1, "Amount", flows.Rupiah(st.ArrearsAmount))
 	}
 	return flows.T("loan_running", "Next", next, "Outstanding", flows.Rupiah(st.Outstanding),
 		"Balance", flows.Rupiah(st.Balance), "Paid", st.PaidInstalments, "Total", len(s), "Arrears", arrears)

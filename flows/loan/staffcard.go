@@ -110,7 +110,7 @@ func paymentsText(pays []store.Payment) flows.Text {
 		lines = append(lines, flows.T("loan_staff_payment", "Date", flows.Date(p.PaidAt),
 			"Amount", flows.Rupiah(p.Amount), "Actor", actor))
 	}
-	return flows.T("loan_staff_payments", "Count", len(pays), "Total", flows.Rupiah(total), "Lines", lines)
+	return flows.T("loan_staff_payments", "Count", len(pays), "One", len(pays) == 1, "Total", flows.Rupiah(total), "Lines", lines)
 }
 
 // rateText writes basis points as a percentage the Indonesian way: "4",

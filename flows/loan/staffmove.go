@@ -199,7 +199,7 @@ func (s *staff) notifier(c *flows.Ctx, loanID int64) (store.LoanNotify, int, err
 			usr, err := s.opt.Users.User(c, u)
 			switch {
 			case err == nil:
-				langs[u] = usr.Lang
+				langs[u] = usr.Language()
 			case !errors.Is(err, store.ErrNotFound):
 				return nil, 0, err
 			}

@@ -28,7 +28,7 @@ func (s *staff) amountStep() *flows.Step {
 			if in.Choice == "back" {
 				return evBack, nil
 			}
-			n, _, err := field.ParseMoney(in.Text)
+			n, _, err := field.ParseMoneyIn(c.Lang(), in.Text)
 			if err != nil {
 				return flows.Stay, registration.FieldError(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
@@ -75,7 +76,7 @@ func New(opt Options) *flows.Flow {
 					}
 					switch choice {
 					case "bantuan":
-						c.Say("help_general")
+						c.SayHelp()
 						c.Prompt()
 						return flows.Stay, nil
 					case "bahasa":
@@ -103,18 +104,70 @@ func New(opt Options) *flows.Flow {
 
 // typedChoice reads a menu entry typed loosely ("daftar", "pinjaman saya").
 func typedChoice(text string) string {
-	t := strings.ToLower(text)
-	for _, k := range []struct{ word, choice string }{
-		{"daftar", "daftar"}, {"register", "daftar"}, {"usaha", "daftar"},
-		{"pelatihan", "pelatihan"}, {"training", "pelatihan"}, {"latih", "pelatihan"},
-		{"pinjam", "pinjaman"}, {"loan", "pinjaman"}, {"dana bergulir", "pinjaman"},
-		{"bahasa", "bahasa"}, {"language", "bahasa"},
-	} {
-		if strings.Contains(t, k.word) {
-			return k.choice
+	switch Shortcut(text) {
+	case "/daftar":
+		return "daftar"
+	case "/pelatihan", "/pelatihansaya":
+		return "pelatihan"
+	case "/pinjaman":
+		return "pinjaman"
+	case "/bahasa":
+		return "bahasa"
+	}
+	return ""
+}
+
+// shortcuts are the phrases owners type for a command, most specific
+// first: "daftar pelatihan" is about trainings, not registering a business.
+// A phrase matches when the message contains its words in order.
+var shortcuts = []struct{ phrase, cmd string }{
+	{"pelatihan saya", "/pelatihansaya"}, {"jadwal saya", "/pelatihansaya"}, {"my training", "/pelatihansaya"},
+	{"ubah data", "/ubahdata"}, {"perbaiki data", "/ubahdata"}, {"ganti data", "/ubahdata"},
+	{"hapus data", "/hapusdata"}, {"delete my data", "/hapusdata"},
+	{"data saya", "/datasaya"}, {"my data", "/datasaya"}, {"lihat data", "/datasaya"},
+	{"pelatihan", "/pelatihan"}, {"training", "/pelatihan"}, {"latihan", "/pelatihan"},
+	{"kursus", "/pelatihan"}, {"workshop", "/pelatihan"}, {"webinar", "/pelatihan"},
+	{"pinjam", "/pinjaman"}, {"dana bergulir", "/pinjaman"}, {"loan", "/pinjaman"}, {"kredit", "/pinjaman"},
+	{"bahasa", "/bahasa"}, {"language", "/bahasa"},
+	{"langganan", "/langganan"}, {"subscribe", "/langganan"},
+	{"daftar", "/daftar"}, {"register", "/daftar"}, {"registrasi", "/daftar"}, {"pendaftaran", "/daftar"},
+}
+
+// Shortcut returns the command a message typed outside a form asks for
+// ("daftar pelatihan" → "/pelatihan", "cek pinjaman saya" → "/pinjaman",
+// "data saya" → "/datasaya"), or "". The engine calls it
+// (flows.Config.Shortcut).
+func Shortcut(text string) string {
+	words := strings.Fields(field.Normalize(text))
+	if len(words) == 0 || len(words) > 12 {
+		return ""
+	}
+	for _, sc := range shortcuts {
+		if containsPhrase(words, strings.Fields(sc.phrase)) {
+			return sc.cmd
 		}
 	}
 	return ""
+}
+
+// containsPhrase reports whether words holds phrase's words in a row; the
+// last word of the phrase may begin a longer word ("pinjam" in
+// "pinjaman").
+func containsPhrase(words, phrase []string) bool {
+	for i := 0; i+len(phrase) <= len(words); i++ {
+		ok := true
+		for j, p := range phrase {
+			w := words[i+j]
+			if w != p && (j != len(phrase)-1 || !strings.HasPrefix(w, p)) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // NewLang returns the language flow; the choice is stored in users, so it

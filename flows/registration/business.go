@@ -148,6 +148,9 @@ func (b *builder) kecStep() *flows.Step {
 			}
 			if k.Code != c.Get(kKec) {
 				c.Del(kDesa)
+				if c.Get(kEditing) == "1" && c.Get(kAddress) != "" {
+					c.Set(kKecMoved, "1")
+				}
 			}
 			c.Set(kKec, k.Code)
 			c.Del(kPage)
@@ -208,6 +211,42 @@ func (b *builder) desaStep() *flows.Step {
 				}
 				c.Set(kDesa, d.Code)
 			}
+			if c.Get(kKecMoved) == "1" {
+				c.Del(kKecMoved)
+				return evCheckAddr, nil
+			}
+			return b.next(c)
+		},
+	}
+}
+
+// addressCheckStep follows a change of kecamatan from the summary: it shows
+// the address kept and asks whether it is still right. A new address typed
+// here replaces it.
+func (b *builder) addressCheckStep() *flows.Step {
+	return &flows.Step{
+		Prompt: func(c *flows.Ctx) flows.Reply {
+			return flows.Say("reg_address_check", "Address", c.Get(kAddress), "Kecamatan", KecamatanName(c.Get(kKec))).
+				WithRow(flows.Btn("btn_address_keep", "keep"), flows.Btn("btn_address_change", "change"))
+		},
+		Help:    flows.T("reg_help_address_check"),
+		Example: flows.T("reg_ex_address"),
+		Text:    true,
+		NoBack:  true,
+		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+			switch {
+			case in.Choice == "keep" || (in.Choice == "" && field.IsYes(in.Text)):
+				return b.next(c)
+			case in.Choice == "change" || (in.Choice == "" && (field.IsChange(in.Text) || field.IsNo(in.Text))):
+				return evFixAddr, nil
+			case in.Choice != "":
+				return flows.Stay, flows.Invalid("err_choose_button")
+			}
+			addr, err := text(in.Text, minAddress, maxAddress, "reg_address_short", "reg_address_long")
+			if err != nil {
+				return flows.Stay, err
+			}
+			c.Set(kAddress, addr)
 			return b.next(c)
 		},
 	}

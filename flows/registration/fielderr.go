@@ -2,6 +2,7 @@ package registration
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ var Extra = []string{
 
 // FieldError turns a parser's *field.Error into the UserError that shows the
 // message field_<code> with the error's data: times become flows.Date and
-// money amounts flows.Rupiah, so that they are written the Indonesian way.
+// money amounts flows.Rupiah, so that they are written the Indonesian way,
+// and years become text, so that they are not grouped like counts.
 // Other errors are returned as they are.
 func FieldError(err error) error {
 	var fe *field.Error
@@ -46,6 +48,10 @@ func FieldError(err error) error {
 		case int64:
 			if strings.HasPrefix(fe.Code, "money_") {
 				v = flows.Rupiah(x)
+			}
+		case int:
+			if strings.HasPrefix(fe.Code, "year_") {
+				v = strconv.Itoa(x)
 			}
 		}
 		kv = append(kv, k, v)

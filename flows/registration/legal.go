@@ -31,6 +31,10 @@ func (b *builder) nibStep() *flows.Step {
 				c.Say("reg_nib_training")
 				return b.next(c)
 			}
+			if in.Choice == "" && field.IsHave(in.Text) {
+				c.Say("reg_nib_number")
+				return flows.Stay, nil
+			}
 			nib, err := field.ParseNIB(in.Text)
 			if err != nil {
 				return flows.Stay, FieldError(err)

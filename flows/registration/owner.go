@@ -93,7 +93,8 @@ func (b *builder) nameStep() *flows.Step {
 }
 
 // parseName checks an owner's name as on the KTP: 3–100 characters,
-// letters, spaces and . ' - only. Runs of spaces become one; a typographic
+// letters, spaces and . , ' - only (titles such as "Hj. Siti Aminah,
+// S.E." are kept as typed). Runs of spaces become one; a typographic
 // apostrophe becomes a plain one.
 func parseName(s string) (string, error) {
 	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "’", "'")), " ")
@@ -102,7 +103,7 @@ func parseName(s string) (string, error) {
 		switch {
 		case unicode.IsLetter(r):
 			letters++
-		case r == ' ', r == '.', r == '\'', r == '-':
+		case r == ' ', r == '.', r == ',', r == '\'', r == '-':
 		default:
 			return "", flows.Invalid("reg_name_chars")
 		}
@@ -158,6 +159,9 @@ func (b *builder) nikOKStep() *flows.Step {
 				return evRetry, nil
 			case "ok":
 			default:
+				if looksLikeNIK(in.Text) {
+					return b.correctNIK(c, in.Text)
+				}
 				return flows.Stay, flows.Invalid("reg_nik_choose")
 			}
 			n := nik(c)
@@ -173,6 +177,32 @@ func (b *builder) nikOKStep() *flows.Step {
 			return b.next(c)
 		},
 	}
+}
+
+// looksLikeNIK reports whether a typed answer is a number of ten or more
+// digits: a NIK typed again rather than a yes or no.
+func looksLikeNIK(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n >= 10
+}
+
+// correctNIK takes a NIK typed at its confirmation as the correction, and
+// asks to confirm the new one.
+func (b *builder) correctNIK(c *flows.Ctx, typed string) (string, error) {
+	n, err := field.ParseNIK(typed, today(c))
+	if err != nil {
+		return flows.Stay, FieldError(err)
+	}
+	c.Set(kNIK, n.Digits)
+	c.Set(kBirth, n.BirthDate.Format(time.DateOnly))
+	c.Set(kFemale, boolStr(n.Female))
+	c.Prompt()
+	return flows.Stay, nil
 }
 
 func (b *builder) phoneStep() *flows.Step {

@@ -61,6 +61,8 @@ const (
 	stCapital  = "capital"
 	stTurnover = "turnover"
 	stBesar    = "besar"
+	stOmzetOK  = "omzetok" // an implausibly small turnover, confirmed
+	stAddrOK   = "addrok"  // the address, after the kecamatan changed
 	stNIB      = "nib"
 	stHalal    = "halal"
 	stSummary  = "summary"
@@ -70,15 +72,18 @@ const (
 
 // Events.
 const (
-	evNext    = "next"
-	evRetry   = "retry"
-	evBesar   = "besar"
-	evSummary = "summary"
-	evEdit    = "edit"
-	evFixOmz  = "fix_turnover"
-	evFixCap  = "fix_capital"
-	evConsent = "reconsent"
-	evTo      = "to_" // + state, from the field keyboard
+	evNext      = "next"
+	evRetry     = "retry"
+	evBesar     = "besar"
+	evSummary   = "summary"
+	evEdit      = "edit"
+	evFixOmz    = "fix_turnover"
+	evFixCap    = "fix_capital"
+	evCheckOmz  = "check_turnover"
+	evCheckAddr = "check_address"
+	evFixAddr   = "fix_address"
+	evConsent   = "reconsent"
+	evTo        = "to_" // + state, from the field keyboard
 )
 
 // order is the sequence of the form; "next" moves along it.
@@ -124,6 +129,7 @@ const (
 	kConsentV   = "consent_v"
 	kConsentAt  = "consent_at" // RFC 3339
 	kChoices    = "choices"    // registrations offered for correction (JSON)
+	kKecMoved   = "kec_moved"  // "1": the kecamatan changed from the summary, the address is to be checked
 )
 
 // wib is Western Indonesia Time: dates the owner sees are WIB dates.
@@ -201,7 +207,7 @@ func (b *builder) events() fsm.Events {
 	for i := 0; i+1 < len(seq); i++ {
 		evs = append(evs, fsm.EventDesc{Name: evNext, Src: []string{seq[i]}, Dst: seq[i+1]})
 	}
-	back := []string{stNIKOK, stEditPick}
+	back := []string{stNIKOK, stEditPick, stOmzetOK, stAddrOK}
 	if !b.edit {
 		back = append(back, stConsent)
 	}
@@ -213,8 +219,12 @@ func (b *builder) events() fsm.Events {
 		fsm.EventDesc{Name: evSummary, Src: back, Dst: stSummary},
 		fsm.EventDesc{Name: evEdit, Src: []string{stSummary}, Dst: stEditPick},
 		fsm.EventDesc{Name: evRetry, Src: []string{stNIKOK}, Dst: stNIK},
-		fsm.EventDesc{Name: evBesar, Src: []string{stCapital, stTurnover}, Dst: stBesar},
-		fsm.EventDesc{Name: evFixOmz, Src: []string{stBesar}, Dst: stTurnover},
+		fsm.EventDesc{Name: evBesar, Src: []string{stCapital, stTurnover, stOmzetOK}, Dst: stBesar},
+		fsm.EventDesc{Name: evFixOmz, Src: []string{stBesar, stOmzetOK}, Dst: stTurnover},
+		fsm.EventDesc{Name: evCheckOmz, Src: []string{stTurnover, stOmzetOK}, Dst: stOmzetOK},
+		fsm.EventDesc{Name: evNext, Src: []string{stOmzetOK}, Dst: stNIB},
+		fsm.EventDesc{Name: evCheckAddr, Src: []string{stDesa}, Dst: stAddrOK},
+		fsm.EventDesc{Name: evFixAddr, Src: []string{stAddrOK}, Dst: stAddress},
 		fsm.EventDesc{Name: evFixCap, Src: []string{stBesar}, Dst: stCapital},
 	)
 }
@@ -238,6 +248,8 @@ func (b *builder) steps() map[string]*flows.Step {
 		stCapital:  b.capitalStep(),
 		stTurnover: b.turnoverStep(),
 		stBesar:    b.besarStep(),
+		stOmzetOK:  b.turnoverCheckStep(),
+		stAddrOK:   b.addressCheckStep(),
 		stNIB:      b.nibStep(),
 		stHalal:    b.halalStep(),
 		stSummary:  b.summaryStep(),

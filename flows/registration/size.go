@@ -15,7 +15,7 @@ func (b *builder) capitalStep() *flows.Step {
 		Example: flows.T("reg_ex_capital"),
 		Text:    true,
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
-			amount, perMonth, err := field.ParseMoney(in.Text)
+			amount, perMonth, err := field.ParseMoneyIn(c.Lang(), in.Text)
 			if field.CodeOf(err) == field.CodeMoneyPeriod || (err == nil && perMonth) {
 				return flows.Stay, flows.Invalid("reg_capital_period")
 			}
@@ -47,7 +47,7 @@ func (b *builder) turnoverStep() *flows.Step {
 				c.Set(kOmzetMonth, "")
 				return b.sizeNext(c)
 			}
-			amount, perMonth, err := field.ParseMoney(in.Text)
+			amount, perMonth, err := field.ParseMoneyIn(c.Lang(), in.Text)
 			if err != nil {
 				return flows.Stay, FieldError(err)
 			}
@@ -58,7 +58,52 @@ func (b *builder) turnoverStep() *flows.Step {
 			}
 			c.Set(kOmzet, strconv.FormatInt(amount, 10))
 			c.Set(kOmzetKnown, "1")
+			if amount < plausibleTurnover {
+				return evCheckOmz, nil
+			}
 			return b.sizeNext(c)
+		},
+	}
+}
+
+// plausibleTurnover is the smallest yearly turnover taken without a
+// question: a figure below Rp1.000.000 a year ("500") is more likely a
+// slip ("500 ribu", "500 juta") than the truth.
+const plausibleTurnover = 1_000_000
+
+// turnoverCheckStep asks whether an implausibly small turnover is right:
+// "Rp500 per tahun, benar?" [Ya] [Ubah]. A new amount typed here is taken
+// as the turnover.
+func (b *builder) turnoverCheckStep() *flows.Step {
+	turnover := b.turnoverStep()
+	return &flows.Step{
+		Prompt: func(c *flows.Ctx) flows.Reply {
+			return flows.Say("reg_turnover_check", "Amount", flows.Rupiah(atoi64(c.Get(kOmzet))),
+				"Monthly", c.Get(kOmzetMonth) != "").
+				WithRow(flows.Btn("btn_yes", "ok"), flows.Btn("btn_change", "change"))
+		},
+		Help:    flows.T("reg_help_turnover_check"),
+		Example: flows.T("reg_ex_turnover"),
+		Text:    true,
+		NoBack:  true,
+		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+			switch {
+			case in.Choice == "ok" || (in.Choice == "" && field.IsYes(in.Text)):
+				return b.sizeNext(c)
+			case in.Choice == "change" || (in.Choice == "" && (field.IsChange(in.Text) || field.IsNo(in.Text))):
+				return evFixOmz, nil
+			case in.Choice != "":
+				return flows.Stay, flows.Invalid("err_choose_button")
+			}
+			ev, err := turnover.Handle(c, in)
+			if err != nil {
+				return flows.Stay, flows.Invalid("reg_turnover_check_choose")
+			}
+			if ev == evCheckOmz {
+				c.Prompt()
+				return flows.Stay, nil
+			}
+			return ev, nil
 		},
 	}
 }
@@ -86,10 +131,15 @@ func (b *builder) besarStep() *flows.Step {
 				"Amount", flows.Rupiah(amount), "Limit", flows.Rupiah(bounds[2])).
 				WithRow(flows.Btn("btn_fix_amount", "fix"), flows.Btn("btn_done", "done"))
 		},
-		Help: flows.T("reg_help_besar"),
+		Help:    flows.T("reg_help_besar"),
+		Example: flows.T("reg_ex_besar"),
+		Text:    true,
 		// Once a figure is fixed, "kembali" should not show this notice again.
 		NoBack: true,
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+			if in.Choice == "" {
+				in.Choice = typedBesar(in.Text)
+			}
 			switch in.Choice {
 			case "fix":
 				if _, basis := b.classify(c); basis == field.BasisModal {
@@ -162,4 +212,16 @@ func basisText(basis string) flows.Text {
 func atoi64(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)
 	return n
+}
+
+// typedBesar reads a typed answer to the large-business notice: "ubah" for
+// Ubah angka, "selesai" for Selesai.
+func typedBesar(s string) string {
+	switch t := field.Normalize(s); {
+	case field.IsChange(s):
+		return "fix"
+	case t == "selesai" || t == "done" || t == "sudah selesai":
+		return "done"
+	}
+	return ""
 }

@@ -13,6 +13,8 @@ func TestBadInputsGetTheirOwnMessage(t *testing.T) {
 		state, in, want string
 	}{
 		{"consent", "mungkin nanti", "reg_consent_choose"},
+		{"consent", "setuju ga ya", "reg_consent_choose"},
+		{"consent", "setuju gak?", "reg_consent_choose"},
 		{"name", "S", "reg_name_short"},
 		{"name", "..", "reg_name_short"},
 		{"name", "Siti 123", "reg_name_chars"},
@@ -175,7 +177,8 @@ func TestEditFromSummary(t *testing.T) {
 	h.Send(owner, "ubah")
 	ft.Want(t, h.Send(owner, "kecamatan"), "reg_kec")
 	ft.Want(t, h.Send(owner, "kec. cikupa"), "reg_desa")
-	rs = h.Send(owner, "lewati")
+	ft.Want(t, h.Send(owner, "lewati"), "reg_address_check")
+	rs = h.TapLabel(owner, "Masih benar")
 	ft.Want(t, rs, "reg_summary")
 	if p := h.Plain(rs); !strings.Contains(p, "Kecamatan: Cikupa") || !strings.Contains(p, "Desa/kelurahan: (tidak diisi)") {
 		t.Errorf("summary after the kecamatan edit:\n%s", p)

@@ -41,6 +41,11 @@ func TestCreateWithEachDateFormat(t *testing.T) {
 		{"Kamis, 14 Januari 2027 pukul 09.00 WIB", jan14},
 		{"besok jam 9", wibTime(2026, 11, 28, 9, 0)},
 		{"lusa 13.30", wibTime(2026, 11, 29, 13, 30)},
+		{"besok pagi", wibTime(2026, 11, 28, 9, 0)},
+		{"lusa jam 13", wibTime(2026, 11, 29, 13, 0)},
+		{"senin depan jam 9", wibTime(2026, 11, 30, 9, 0)},
+		{"tomorrow 9am", wibTime(2026, 11, 28, 9, 0)},
+		{"next Monday 9:00", wibTime(2026, 11, 30, 9, 0)},
 	}
 	h := newHarness(t)
 	for i, tc := range cases {

@@ -57,7 +57,8 @@ var weekdayWords = map[string]time.Weekday{
 
 // fillers are words around a date that carry nothing: "hari Kamis",
 // "tanggal 14", "pukul 09.00 WIB".
-var fillers = map[string]bool{"hari": true, "tanggal": true, "tgl": true, "pada": true, "wib": true, "mulai": true}
+var fillers = map[string]bool{"hari": true, "tanggal": true, "tgl": true, "pada": true, "wib": true, "mulai": true,
+	"on": true, "at": true, "the": true}
 
 // hourWords announce the hour that follows: "jam 9", "pukul 13.30".
 var hourWords = map[string]bool{"jam": true, "pukul": true, "pkl": true}
@@ -66,6 +67,7 @@ var (
 	numDateRE  = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$`)
 	shortDate  = regexp.MustCompile(`^(\d{1,2})[/-](\d{1,2})$`)
 	clockRE    = regexp.MustCompile(`^(\d{1,2})[.:](\d{2})$`)
+	ampmRE     = regexp.MustCompile(`^(\d{1,2})(?:[.:](\d{2}))?(am|pm)$`)
 	numberRE   = regexp.MustCompile(`^\d{1,4}$`)
 	durationRE = regexp.MustCompile(`^(\d{1,3}(?:[.,]\d{1,2})?) ?(?:jam|j|hours?|h)(?: ?(\d{1,2}) ?(?:menit|mnt|m|minutes?))?$`)
 	minutesRE  = regexp.MustCompile(`^(\d{1,3}) ?(?:menit|mnt|minutes?)$`)
@@ -80,7 +82,16 @@ type when struct {
 	weekday          int // -1 when not said
 	hasTime          bool
 	hour, minute     int
+	// period is a part of the day said without a time ("besok pagi") or
+	// before it ("pagi jam 9"); "am" and "pm" too.
+	period string
+	// nextWeek: "senin depan", "next Monday": never today.
+	nextWeek bool
 }
+
+// periodHours is the time a part of the day said without one means:
+// "besok pagi" is 09.00.
+var periodHours = map[string]int{"pagi": 9, "siang": 13, "sore": 15, "petang": 16, "malam": 19, "am": 9, "pm": 13}
 
 // tokens splits typed text into lower-case words: commas and spaces
 // separate, apostrophes go ("Jum'at"), and a dot ending a word is dropped
@@ -122,10 +133,24 @@ func readWhen(s string) (when, error) {
 		case t == "hari" && next == "ini":
 			w.rel = 0
 			i++
-		case t == "besok" || t == "besuk":
+		case t == "besok" || t == "besuk" || t == "tomorrow":
 			w.rel = max(w.rel, 1)
 		case t == "lusa":
 			w.rel = 2
+		case t == "today":
+			w.rel = 0
+		case t == "depan" && i > 0 && isWeekday(toks[i-1]):
+			w.nextWeek = true
+		case t == "next" && isWeekday(next):
+			w.nextWeek = true
+		case ampmRE.MatchString(t):
+			m := ampmRE.FindStringSubmatch(t)
+			if err := w.setTime(atoi(m[1]), atoi(m[2]), t); err != nil {
+				return w, err
+			}
+			if err := w.setAmPm(m[3], t); err != nil {
+				return w, err
+			}
 		case hourWords[t]:
 			expectHour = true
 			continue
@@ -149,7 +174,7 @@ func readWhen(s string) (when, error) {
 			if err := w.setTime(atoi(m[1]), atoi(m[2]), t); err != nil {
 				return w, err
 			}
-		case numberRE.MatchString(t) && (expectHour || isPeriod(next)):
+		case numberRE.MatchString(t) && (expectHour || isPeriod(next) || next == "am" || next == "pm"):
 			if err := w.setTime(atoi(t), 0, t); err != nil {
 				return w, err
 			}
@@ -161,8 +186,14 @@ func readWhen(s string) (when, error) {
 				w.year = fullYear(toks[i+1])
 				i++
 			}
+		case (t == "am" || t == "pm") && w.hasTime:
+			if err := w.setAmPm(t, t); err != nil {
+				return w, err
+			}
 		case isPeriod(t) && w.hasTime:
 			w.hour = withPeriod(w.hour, t)
+		case isPeriod(t) && w.period == "":
+			w.period = t
 		default:
 			return w, flows.Invalid("train_date_format")
 		}
@@ -171,7 +202,29 @@ func readWhen(s string) (when, error) {
 	if expectHour {
 		return w, flows.Invalid("train_date_format")
 	}
+	if w.period != "" {
+		if w.hasTime {
+			w.hour = withPeriod(w.hour, w.period)
+		} else {
+			w.hasTime, w.hour = true, periodHours[w.period]
+		}
+	}
 	return w, nil
+}
+
+// setAmPm applies "am" or "pm" to the time read: "9am" is 09.00, "1pm"
+// 13.00, "12am" midnight.
+func (w *when) setAmPm(ap, typed string) error {
+	if w.hour < 1 || w.hour > 12 {
+		return flows.Invalid("train_time_invalid", "Time", typed)
+	}
+	switch {
+	case ap == "am" && w.hour == 12:
+		w.hour = 0
+	case ap == "pm" && w.hour < 12:
+		w.hour += 12
+	}
+	return nil
 }
 
 func (w *when) setTime(h, m int, typed string) error {
@@ -265,7 +318,7 @@ func (w when) place(now time.Time, def *[2]int) (time.Time, error) {
 	case w.weekday >= 0:
 		ahead := (w.weekday - int(today.Weekday()) + 7) % 7
 		t := today.AddDate(0, 0, ahead)
-		if ahead == 0 && !time.Date(t.Year(), t.Month(), t.Day(), h, m, 0, 0, wib).After(now) {
+		if ahead == 0 && (w.nextWeek || !time.Date(t.Year(), t.Month(), t.Day(), h, m, 0, 0, wib).After(now)) {
 			t = t.AddDate(0, 0, 7)
 		}
 		y, mo, d = t.Year(), int(t.Month()), t.Day()

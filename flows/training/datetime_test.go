@@ -47,6 +47,17 @@ func TestParseDateTime(t *testing.T) {
 		{"29/02/2028 10.00", at(2028, 2, 29, 10, 0)},
 		{"14/1 jam 9", jan14},
 		{"14 January 2027 09:00", jan14},
+		{"besok pagi", at(2026, 11, 28, 9, 0)},
+		{"besok sore", at(2026, 11, 28, 15, 0)},
+		{"lusa jam 13", at(2026, 11, 29, 13, 0)},
+		{"senin depan jam 9", at(2026, 11, 30, 9, 0)},
+		{"Jumat depan jam 9", at(2026, 12, 4, 9, 0)},
+		{"pagi jam 8 besok", at(2026, 11, 28, 8, 0)},
+		{"tomorrow 9am", at(2026, 11, 28, 9, 0)},
+		{"tomorrow at 2 pm", at(2026, 11, 28, 14, 0)},
+		{"next Monday 9:00", at(2026, 11, 30, 9, 0)},
+		{"next Friday at 9.30am", at(2026, 12, 4, 9, 30)},
+		{"today 12pm", at(2026, 11, 27, 12, 0)},
 	}
 	for _, tc := range cases {
 		got, err := ParseDateTime(tc.in, now)

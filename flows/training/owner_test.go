@@ -297,3 +297,21 @@ func TestBookingClosed(t *testing.T) {
 		t.Errorf("%d bookings in closed trainings", n)
 	}
 }
+
+func TestDetailInEnglishReadsWell(t *testing.T) {
+	h := newHarness(t)
+	register(t, h, siti, "Siti Aminah", "Kue Basah Bu Siti")
+	seed(t, h, store.Training{})
+	rs := h.SendLang(siti, "en", "/pelatihan 1")
+	ft.Want(t, rs, "train_detail")
+	got := h.Plain(rs)
+	contains(t, got, "📅 Thursday, 14 January 2027 at 09.00 WIB until 12.00 WIB", "Seats: 20 left")
+	for _, bad := range []string{"until at", "Seats: seats"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("detail says %q:\n%s", bad, got)
+		}
+	}
+	rs = h.SendLang(siti, "en", "/pelatihan daftar 1")
+	ft.Want(t, rs, "train_booked")
+	contains(t, h.Plain(rs), "📅 Thursday, 14 January 2027 at 09.00 WIB until 12.00 WIB")
+}

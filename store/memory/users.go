@@ -38,6 +38,24 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return nil
 }
 
+// SetClientLanguage implements store.UserStore: it creates the user when
+// needed.
+func (s *Store) SetClientLanguage(ctx context.Context, id int64, lang string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().UTC().Round(0)
+	u, ok := s.users[id]
+	if !ok {
+		u = store.User{ID: id, CreatedAt: now}
+	}
+	u.ClientLang, u.UpdatedAt = lang, now
+	s.users[id] = u
+	return nil
+}
+
 // IsStaff implements store.StaffStore.
 func (s *Store) IsStaff(ctx context.Context, id int64) (bool, error) {
 	if err := ctx.Err(); err != nil {

@@ -10,18 +10,27 @@ import (
 // returns (one fresh store per subtest).
 func RunUserStore(t *testing.T, newStore func(t *testing.T) store.UserStore) {
 	type step struct {
-		set  string // the language to set first; "" sets nothing
-		want string // the language User must then give; "" means ErrNotFound
+		set    string // the language to set first; "" sets nothing
+		client string // the client language to set next; "" sets nothing
+		want   string // the language User must then give; "-" means ErrNotFound
+		// wantClient is the client language User must then give.
+		wantClient string
 	}
 	tests := []struct {
 		name  string
 		steps []step
 	}{
-		{"not found", []step{{"", ""}}},
-		{"set language", []step{{"id", "id"}}},
-		{"update language", []step{{"id", "id"}, {"en", "en"}}},
-		{"set the same language again", []step{{"en", "en"}, {"en", "en"}}},
-		{"update back and forth", []step{{"id", "id"}, {"en", "en"}, {"", "en"}, {"id", "id"}}},
+		{"not found", []step{{want: "-"}}},
+		{"set language", []step{{set: "id", want: "id"}}},
+		{"update language", []step{{set: "id", want: "id"}, {set: "en", want: "en"}}},
+		{"set the same language again", []step{{set: "en", want: "en"}, {set: "en", want: "en"}}},
+		{"update back and forth", []step{{set: "id", want: "id"}, {set: "en", want: "en"}, {want: "en"},
+			{set: "id", want: "id"}}},
+		{"client language creates the user without a choice", []step{{client: "en", wantClient: "en"}}},
+		{"client language keeps the choice", []step{{set: "id", want: "id"},
+			{client: "en", want: "id", wantClient: "en"}, {client: "id", want: "id", wantClient: "id"}}},
+		{"choice keeps the client language", []step{{client: "en", wantClient: "en"},
+			{set: "id", want: "id", wantClient: "en"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,14 +42,17 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) store.UserStore) {
 				if st.set != "" {
 					wantErr(t, "SetLanguage", s.SetLanguage(bg(t), id, st.set), nil)
 				}
+				if st.client != "" {
+					wantErr(t, "SetClientLanguage", s.SetClientLanguage(bg(t), id, st.client), nil)
+				}
 				u, err := s.User(bg(t), id)
-				if st.want == "" {
+				if st.want == "-" {
 					wantErr(t, "User", err, store.ErrNotFound)
 					continue
 				}
 				wantErr(t, "User", err, nil)
-				if u.ID != id || u.Lang != st.want {
-					t.Errorf("step %d: User = %+v, want id %d, lang %q", i, u, id, st.want)
+				if u.ID != id || u.Lang != st.want || u.ClientLang != st.wantClient {
+					t.Errorf("step %d: User = %+v, want id %d, lang %q, client lang %q", i, u, id, st.want, st.wantClient)
 				}
 				if u.CreatedAt.IsZero() || u.UpdatedAt.Before(u.CreatedAt) {
 					t.Errorf("step %d: created %v, updated %v", i, u.CreatedAt, u.UpdatedAt)
