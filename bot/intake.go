@@ -149,8 +149,9 @@ type settleReq struct {
 
 // settleLoop settles finished updates in batches until b.settle is
 // closed: whatever queued up while the last batch was written goes in the
-// next, so a busy bot pays two round trips (replies settled, updates
-// acknowledged) for many updates, and an idle one waits for nothing.
+// next, so a busy bot pays one round trip (replies settled and updates
+// acknowledged together, when the ingest and the sessions share a server)
+// for many updates, and an idle one waits for nothing.
 func (b *Bot) settleLoop(ctx context.Context) {
 	const most = 256
 	batch := make([]settleReq, 0, most)
@@ -178,11 +179,20 @@ func (b *Bot) settleLoop(ctx context.Context) {
 				seqs = append(seqs, r.seq)
 			}
 		}
-		if len(ss) > 0 {
-			retry(ctx, b, "settle replies", func() (struct{}, error) { return struct{}{}, b.h.Settle(ctx, ss...) })
-		}
-		if len(seqs) > 0 {
-			retry(ctx, b, "acknowledge updates", func() (struct{}, error) { return struct{}{}, b.cfg.Ingest.Ack(ctx, seqs...) })
+		sa, one := b.cfg.Ingest.(store.SettleAcker)
+		itemiser, items := b.h.(interface {
+			Settled(ss ...flows.Settlement) []store.OwedItem
+		})
+		if one && items {
+			owed := itemiser.Settled(ss...)
+			retry(ctx, b, "settle replies", func() (struct{}, error) { return struct{}{}, sa.SettleAck(ctx, owed, seqs) })
+		} else {
+			if len(ss) > 0 {
+				retry(ctx, b, "settle replies", func() (struct{}, error) { return struct{}{}, b.h.Settle(ctx, ss...) })
+			}
+			if len(seqs) > 0 {
+				retry(ctx, b, "acknowledge updates", func() (struct{}, error) { return struct{}{}, b.cfg.Ingest.Ack(ctx, seqs...) })
+			}
 		}
 		for _, r := range batch {
 			close(r.done)

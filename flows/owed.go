@@ -57,6 +57,23 @@ type Settlement struct {
 
 // Settle is Delivered for many outcomes at once (one round trip).
 func (e *Engine) Settle(ctx context.Context, ss ...Settlement) error {
+	items := e.Settled(ss...)
+	switch len(items) {
+	case 0:
+		return nil
+	case 1:
+		err := e.cfg.Sessions.SetOwed(ctx, items[0].ChatID, items[0].Owed, items[0].TTL)
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return err
+	}
+	return e.cfg.Sessions.SetOwedMany(ctx, items)
+}
+
+// Settled returns the owed records that settle ss, for a store that writes
+// them together with other work (store.SettleAcker).
+func (e *Engine) Settled(ss ...Settlement) []store.OwedItem {
 	now := e.cfg.Now().UTC().Round(0)
 	items := make([]store.OwedItem, 0, len(ss))
 	for _, st := range ss {
@@ -79,17 +96,7 @@ func (e *Engine) Settle(ctx context.Context, ss ...Settlement) error {
 		}
 		items = append(items, store.OwedItem{ChatID: st.ChatID, Owed: &o, TTL: ttl})
 	}
-	switch len(items) {
-	case 0:
-		return nil
-	case 1:
-		err := e.cfg.Sessions.SetOwed(ctx, items[0].ChatID, items[0].Owed, items[0].TTL)
-		if errors.Is(err, store.ErrConflict) {
-			return nil
-		}
-		return err
-	}
-	return e.cfg.Sessions.SetOwedMany(ctx, items)
+	return items
 }
 
 // OwedChats lists the chats whose replies may still be owed: a transport

@@ -268,5 +268,12 @@ type IngestStore interface {
 	DeadLetters(ctx context.Context, n int) ([]DeadLetter, error)
 }
 
+// SettleAcker is an IngestStore that keeps the replies owed on the same
+// server: it settles them (SetOwedMany) and acknowledges updates in one
+// round trip.
+type SettleAcker interface {
+	SettleAck(ctx context.Context, items []OwedItem, seqs []string) error
+}
+
 // MaxDeadLetters bounds the dead-letter list.
 const MaxDeadLetters = 1000

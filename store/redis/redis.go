@@ -57,8 +57,10 @@ func (s *Store) lockKey(chatID int64) string {
 	return s.prefix + "lock:" + strconv.FormatInt(chatID, 10)
 }
 
-func (s *Store) owedKey(chatID int64) string {
-	return s.prefix + "owed:" + strconv.FormatInt(chatID, 10)
+func (s *Store) owedKey(chatID int64) string { return owedKey(s.prefix, chatID) }
+
+func owedKey(prefix string, chatID int64) string {
+	return prefix + "owed:" + strconv.FormatInt(chatID, 10)
 }
 
 // NewClient opens a client from a redis:// or rediss:// URL, speaking RESP2

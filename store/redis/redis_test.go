@@ -172,3 +172,39 @@ func TestIngestStore(t *testing.T) {
 		return open(), open
 	})
 }
+
+// TestSettleAck: one pipeline settles the replies owed of the session store
+// under the same prefix and acknowledges the updates.
+func TestSettleAck(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	s := redisstore.New(rdb, prefix)
+	g := redisstore.NewIngest(rdb, prefix, "bot")
+	ctx := t.Context()
+	if err := g.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := g.Record(ctx, []store.Inbound{{UpdateID: 1, ChatID: 42, Raw: []byte(`{}`)}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Claim(ctx, 42, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, c, &store.Session{ChatID: 42}, &store.Owed{Version: 1, Status: store.OwedPending}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	done := &store.Owed{Version: 1, Status: store.OwedDelivered}
+	if err := g.SettleAck(ctx, []store.OwedItem{{ChatID: 42, Owed: done, TTL: time.Minute}}, []string{rec[0].Seq}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.LoadOwed(ctx, 42); err != nil || o.Status != store.OwedDelivered {
+		t.Errorf("owed after SettleAck: %+v, %v", o, err)
+	}
+	if p, _ := g.Pending(ctx); len(p) != 0 {
+		t.Errorf("pending after SettleAck: %+v", p)
+	}
+	if n, _ := rdb.XLen(ctx, prefix+"ingest").Result(); n != 0 {
+		t.Errorf("%d entries left in the stream", n)
+	}
+}

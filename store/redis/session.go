@@ -251,17 +251,22 @@ func (s *Store) SetOwedMany(ctx context.Context, items []store.OwedItem) error {
 
 func (s *Store) setOwedPipeline(ctx context.Context, items []store.OwedItem) error {
 	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		for _, it := range items {
-			version, raw, err := encodeOwed(it.Owed)
-			if err != nil || it.Owed == nil {
-				return fmt.Errorf("set owed chat %d: %w", it.ChatID, cmp.Or(err, errors.New("nil record")))
-			}
-			setOwedScript.EvalSha(ctx, p, []string{s.owedKey(it.ChatID)}, version, raw,
-				max(it.TTL, time.Millisecond).Milliseconds())
-		}
-		return nil
+		return queueSetOwed(ctx, p, s.prefix, items)
 	})
 	return err
+}
+
+// queueSetOwed queues a SetOwed script per item on p.
+func queueSetOwed(ctx context.Context, p goredis.Pipeliner, prefix string, items []store.OwedItem) error {
+	for _, it := range items {
+		version, raw, err := encodeOwed(it.Owed)
+		if err != nil || it.Owed == nil {
+			return fmt.Errorf("set owed chat %d: %w", it.ChatID, cmp.Or(err, errors.New("nil record")))
+		}
+		setOwedScript.EvalSha(ctx, p, []string{owedKey(prefix, it.ChatID)}, version, raw,
+			max(it.TTL, time.Millisecond).Milliseconds())
+	}
+	return nil
 }
 
 // LoadOwed implements store.SessionStore.
