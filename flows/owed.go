@@ -265,7 +265,9 @@ func (e *Engine) keepLease(claim *store.Claim) (stop func()) {
 		}
 		t = time.AfterFunc(every, renew)
 	}
+	mu.Lock()
 	t = time.AfterFunc(every, renew)
+	mu.Unlock()
 	return func() {
 		mu.Lock()
 		defer mu.Unlock()

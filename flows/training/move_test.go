@@ -63,8 +63,8 @@ func TestEditMoveTellsEveryone(t *testing.T) {
 			"Tempat tetap: Aula Kecamatan Tigaraksa", "Kode pendaftaran Anda tetap PLT-1-0001"}},
 		budi: {"id", []string{"yang daftar tunggunya Anda ikuti, berubah", "Waktu baru: Jumat, 15 Januari 2027 pukul 13.00 WIB"}},
 		ani: {"en", []string{"Training rescheduled", "whose waitlist you are on",
-			"Old time: Thursday, 14 January 2027 at 09.00 WIB, ending at 12.00 WIB",
-			"New time: Friday, 15 January 2027 at 13.00 WIB, ending at 16.00 WIB",
+			"Old time: Thursday, 14 January 2027 at 09.00 WIB until 12.00 WIB",
+			"New time: Friday, 15 January 2027 at 13.00 WIB until 16.00 WIB",
 			"Place unchanged: Aula Kecamatan Tigaraksa"}},
 	}
 	for _, bk := range []store.Booking{sitiB, budiB, aniB} {
