@@ -76,7 +76,9 @@ type LoanStageFigures struct {
 // StageDuration is how long loans stayed in a stage: every stay that
 // ended, and the current stays until now.
 type StageDuration struct {
-	Stage   string
+	Stage string
+	// Loans counts the loans that ever reached the stage (the funnel).
+	Loans   int
 	Stays   int
 	AvgDays float64
 	MaxDays float64
