@@ -8,8 +8,10 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/diskum-tangerang/umkmbot/bot/dashboard"
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	"github.com/diskum-tangerang/umkmbot/flows/dasbor"
 	"github.com/diskum-tangerang/umkmbot/flows/datarights"
 	"github.com/diskum-tangerang/umkmbot/flows/loan"
 	"github.com/diskum-tangerang/umkmbot/flows/menu"
@@ -38,6 +40,10 @@ type app struct {
 	limiter  store.RateLimiter
 	attempts store.AttemptLimiter
 	engine   *flows.Engine
+	// rdb is the Redis client, nil without REDIS_URL.
+	rdb *goredis.Client
+	// dash is the Dasbor Dinas, nil without a database.
+	dash *dashboard.Server
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
 	mem     *memory.Store
@@ -56,6 +62,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 	if a.catalog, err = locales.New(); err != nil {
 		return nil, fmt.Errorf("locales: %w", err)
 	}
+	var stats store.StatsStore
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -66,16 +73,18 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
+		stats = db
 	} else {
 		a.mem = memory.New()
 		out := a.mem.Outbox()
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = a.mem, a.mem, a.mem, a.mem, a.mem, out, out
 	}
-	var rdb *goredis.Client
 	if cfg.RedisURL != "" {
-		if rdb, err = rstore.NewClient(ctx, cfg.RedisURL); err != nil {
+		rdb, err := rstore.NewClient(ctx, cfg.RedisURL)
+		if err != nil {
 			return nil, err
 		}
+		a.rdb = rdb
 		a.closers = append(a.closers, func() { _ = rdb.Close() })
 		a.sessions = rstore.New(rdb, cfg.RedisPrefix)
 		a.limiter = rstore.NewLimiter(rdb, cfg.RedisPrefix, cfg.Rate)
@@ -87,6 +96,9 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger) (a *app, err err
 		a.sessions = a.mem
 		a.limiter = memory.NewLimiter(cfg.Rate)
 		a.attempts = memory.NewAttempts(rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow, nil)
+	}
+	if err := a.setupDashboard(stats, a.trains); err != nil {
+		return nil, err
 	}
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
@@ -125,6 +137,7 @@ func (a *app) flows() []*flows.Flow {
 	}
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
 	list = append(list, broadcast.New(a.camps, a.broadcastOptions())...)
+	list = append(list, dasbor.New(a.dasborLinks()))
 	return list
 }
 

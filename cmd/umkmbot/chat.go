@@ -54,6 +54,22 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 			return err
 		}
 	}
+	ln, err := a.listenDashboard()
+	if err != nil {
+		return err
+	}
+	if ln != nil {
+		dctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := a.serveDashboard(dctx, ln); err != nil {
+				log.Error("dashboard", "err", err)
+			}
+		}()
+		defer func() { stop(); <-done }()
+		fmt.Fprintf(sio.errOut, "Dasbor Dinas: %s — sebagai petugas (--staff), ketik /dasbor untuk tautan masuk.\n", cfg.PublicURL)
+	}
 	t := &terminal{a: a, out: sio.out, user: cfg.User, lang: cfg.Lang, nextUpd: 1,
 		buttons: map[int64][]flows.Button{}}
 	a.limiter = noLimit{}
