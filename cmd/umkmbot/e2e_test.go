@@ -93,9 +93,9 @@ func TestServeEndToEnd(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
 		"TELEGRAM_API_URL":   fake.URL,
 		"DATABASE_URL":       pgtest.NewEmpty(t), "LISTEN_ADDR": "127.0.0.1:0",
-		"REDIS_URL":          redistest.URL(),
-		"REDIS_PREFIX":       prefix,
-		"LOG_LEVEL":          "warn",
+		"REDIS_URL":    redistest.URL(),
+		"REDIS_PREFIX": prefix,
+		"LOG_LEVEL":    "warn",
 	}
 	fake.SetToken(env["TELEGRAM_BOT_TOKEN"])
 	const user = 77
