@@ -49,7 +49,8 @@ type RegistrationQuery struct {
 // TrainingFigures is a training with its bookings counted by status.
 type TrainingFigures struct {
 	Training
-	// Booked counts booked, offered and attended places: the seats taken.
+	// Booked counts the seats taken: booked, offered, attended and absent
+	// places (an absent owner held the seat all the same).
 	Booked     int
 	Waitlisted int
 	Attended   int

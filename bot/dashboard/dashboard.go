@@ -29,6 +29,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -210,8 +211,8 @@ type page struct {
 	Data   any
 }
 
-// render writes the named page; a template error after the first byte is
-// only logged.
+// render writes the named page, rendered whole first so that a template
+// error shows the error page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	t := s.pages[name]
 	if t == nil {
@@ -221,11 +222,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if sess, ok := r.Context().Value(sessionKey{}).(store.WebSession); ok {
 		p.CSRF = sess.CSRF
 	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := t.Execute(w, p); err != nil {
-		s.cfg.Log.Error("dashboard render", "page", name, "err", err)
-	}
+	_, _ = w.Write(buf.Bytes())
 }
 
 // fail logs an internal error and shows a plain apology.

@@ -92,12 +92,14 @@ type regData struct {
 	Total      int
 	Pages      int
 	Prev, Next string
-	Kecamatan  []option
-	Desa       []option
-	Sector     []option
-	Class      []option
-	NIB        []option
-	Halal      []option
+	// XLSX and CSV download the filtered rows.
+	XLSX, CSV string
+	Kecamatan []option
+	Desa      []option
+	Sector    []option
+	Class     []option
+	NIB       []option
+	Halal     []option
 }
 
 // registrations is the Pendaftaran page: the filter form and one page of
@@ -120,6 +122,11 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request, staff int
 		v, _ := url.ParseQuery(f.Encoded)
 		v.Set("hal", strconv.Itoa(p))
 		return "/pendaftaran?" + v.Encode()
+	}
+	d.XLSX, d.CSV = "/pendaftaran.xlsx", "/pendaftaran.csv"
+	if f.Encoded != "" {
+		d.XLSX += "?" + f.Encoded
+		d.CSV += "?" + f.Encoded
 	}
 	if f.Page > 1 {
 		d.Prev = link(f.Page - 1)

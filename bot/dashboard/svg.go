@@ -9,7 +9,7 @@ type bar struct {
 	Label, Value string
 	// Full names the bar in its tooltip (the label may be left out).
 	Full       string
-	X, Y, W, H   int
+	X, Y, W, H int
 	// TX, TY place the label; VX, VY the value.
 	TX, TY, VX, VY int
 }

@@ -49,7 +49,10 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 	if cfg.Staff {
 		cfg.StaffIDs = append(cfg.StaffIDs, cfg.User)
 	}
-	if a.mem != nil {
+	if cfg.DatabaseURL == "" {
+		// The demo data goes to the memory stores only, never into a
+		// database (a.mem also holds the sessions when only Redis is
+		// missing).
 		if err := seedDemo(ctx, a); err != nil {
 			return err
 		}
@@ -97,7 +100,7 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 
 func banner(w io.Writer, a *app, cfg *config) {
 	mode := "data demo di memori (hilang saat keluar)"
-	if a.mem == nil {
+	if cfg.DatabaseURL != "" {
 		mode = "data di PostgreSQL/Redis sesuai DATABASE_URL/REDIS_URL"
 	}
 	role := "pemilik usaha"

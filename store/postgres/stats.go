@@ -132,7 +132,7 @@ func (db *DB) QueryRegistrations(ctx context.Context, q store.RegistrationQuery)
 const figureColumns = trainingColumns + `, b.booked, b.waitlisted, b.attended, b.absent`
 
 const figureCounts = `LEFT JOIN LATERAL (SELECT
-		count(*) FILTER (WHERE status IN ('booked', 'offered', 'attended')) AS booked,
+		count(*) FILTER (WHERE status IN ('booked', 'offered', 'attended', 'absent')) AS booked,
 		count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted,
 		count(*) FILTER (WHERE status = 'attended') AS attended,
 		count(*) FILTER (WHERE status = 'absent') AS absent
