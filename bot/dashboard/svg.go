@@ -44,8 +44,8 @@ func hbars(title string, labels []string, values []int, format func(int) string)
 // columns draws vertical columns (a time series), labelled under every
 // fifth one.
 func columns(title string, labels []string, values []int) chart {
-	const colW, top, plotH, bottom = 16, 18, 120, 30
-	c := chart{W: len(labels)*colW + 8, H: top + plotH + bottom, Title: title}
+	const colW, left, top, plotH, bottom = 16, 16, 18, 120, 30
+	c := chart{W: len(labels)*colW + 2*left, H: top + plotH + bottom, Title: title}
 	peak := 1
 	for _, v := range values {
 		peak = max(peak, v)
@@ -55,7 +55,7 @@ func columns(title string, labels []string, values []int) chart {
 		if values[i] > 0 {
 			h = max(h, 1)
 		}
-		x := 4 + i*colW
+		x := left + i*colW
 		b := bar{Full: l, Value: num(values[i]), X: x, Y: top + plotH - h, W: colW - 3, H: h,
 			TX: x + colW/2, TY: top + plotH + 14, VX: x + colW/2, VY: top + plotH - h - 3}
 		if i%5 == 0 || i == len(labels)-1 {

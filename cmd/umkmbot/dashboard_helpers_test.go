@@ -29,11 +29,8 @@ type dashEnv struct {
 	prefix string
 }
 
-// Staff of the dashboard tests.
-const (
-	dashStaff  = 9001
-	dashStaff2 = 9002
-)
+// dashStaff is the staff member of the dashboard tests.
+const dashStaff = 9001
 
 func newDashEnv(t *testing.T, scale int) *dashEnv {
 	t.Helper()
@@ -45,7 +42,7 @@ func newDashEnv(t *testing.T, scale int) *dashEnv {
 	}
 	base := "http://" + ln.Addr().String()
 	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix,
-		"STAFF_IDS": "9001,9002", "PUBLIC_URL": base, "LISTEN_ADDR": ln.Addr().String()}
+		"STAFF_IDS": "9001", "PUBLIC_URL": base, "LISTEN_ADDR": ln.Addr().String()}
 	cfg, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") {
 		t.Fatalf("parseConfig without a token: %v", err)
