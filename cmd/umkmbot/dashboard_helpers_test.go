@@ -32,7 +32,7 @@ type dashEnv struct {
 // dashStaff is the staff member of the dashboard tests.
 const dashStaff = 9001
 
-func newDashEnv(t *testing.T, scale int) *dashEnv {
+func newDashEnv(t testing.TB, scale int) *dashEnv {
 	t.Helper()
 	dbURL := pgtest.NewEmpty(t)
 	_, prefix := redistest.New(t)
@@ -83,13 +83,13 @@ func newDashEnv(t *testing.T, scale int) *dashEnv {
 }
 
 // send handles one text of user through the engine.
-func (e *dashEnv) send(t *testing.T, user int64, text string) []flows.Reply {
+func (e *dashEnv) send(t testing.TB, user int64, text string) []flows.Reply {
 	t.Helper()
 	return e.a.engine.Handle(context.Background(), flows.NewText(user, user, text))
 }
 
 // link asks the bot for a login link as user.
-func (e *dashEnv) link(t *testing.T, user int64) string {
+func (e *dashEnv) link(t testing.TB, user int64) string {
 	t.Helper()
 	replies := e.send(t, user, "/dasbor")
 	if len(replies) != 1 || replies[0].ID != "dash_link" {
@@ -127,7 +127,7 @@ func dots(n int64) string {
 }
 
 // testLog writes the app's log lines to the test's log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))

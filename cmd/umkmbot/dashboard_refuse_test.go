@@ -19,7 +19,7 @@ import (
 
 // browserless is a cookie-keeping HTTP client that does not follow
 // redirects, so that each answer can be checked.
-func browserless(t *testing.T) *http.Client {
+func browserless(t testing.TB) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -30,7 +30,7 @@ func browserless(t *testing.T) *http.Client {
 }
 
 // fetch does one request and returns the status and body.
-func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) (int, string, http.Header) {
+func fetch(t testing.TB, c *http.Client, method, u string, form url.Values) (int, string, http.Header) {
 	t.Helper()
 	var r *http.Response
 	var err error
@@ -54,7 +54,7 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
 
 // login opens link and posts its form, as the browser does; it returns the
 // status of the POST and where it redirects.
-func login(t *testing.T, c *http.Client, link string) (int, string) {
+func login(t testing.TB, c *http.Client, link string) (int, string) {
 	t.Helper()
 	status, body, _ := fetch(t, c, http.MethodGet, link, nil)
 	m := csrfField.FindStringSubmatch(body)
