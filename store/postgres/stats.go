@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,39 +19,30 @@ var _ store.StatsStore = (*DB)(nil)
 // year uses the same).
 var wibZone = time.FixedZone("WIB", 7*60*60)
 
-// RegistrationSummary implements store.StatsStore: one scan with grouping
-// sets for the total and the three breakdowns, and one index range scan
-// (registrations_live_created) for the last 30 days.
+// RegistrationSummary implements store.StatsStore from the tallies that
+// a trigger keeps (migration 0007): about a thousand rows for the
+// breakdowns and 30 for the days, whatever the number of registrations.
 func (db *DB) RegistrationSummary(ctx context.Context, now time.Time) (store.RegistrationSummary, error) {
 	var s store.RegistrationSummary
-	rows, _ := db.pool.Query(ctx, `SELECT class, sector, kecamatan,
-			GROUPING(class)::int, GROUPING(sector)::int, GROUPING(kecamatan)::int, count(*)
-		FROM registrations WHERE anonymised_at IS NULL
-		GROUP BY GROUPING SETS ((class), (sector), (kecamatan), ())
-		ORDER BY count(*) DESC, 1, 2, 3`)
-	var class, sector, kec *string
-	var gc, gs, gk, n int
-	_, err := pgx.ForEachRow(rows, []any{&class, &sector, &kec, &gc, &gs, &gk, &n}, func() error {
-		switch {
-		case gc == 0:
-			s.ByClass = append(s.ByClass, store.Count{Key: *class, N: n})
-		case gs == 0:
-			s.BySector = append(s.BySector, store.Count{Key: *sector, N: n})
-		case gk == 0:
-			s.ByKecamatan = append(s.ByKecamatan, store.Count{Key: *kec, N: n})
-		default:
-			s.Total = n
-		}
+	byClass, bySector, byKec := map[string]int{}, map[string]int{}, map[string]int{}
+	rows, _ := db.pool.Query(ctx, `SELECT kecamatan, sector, class, n FROM registration_tally WHERE n > 0`)
+	var kec, sector, class string
+	var n int
+	_, err := pgx.ForEachRow(rows, []any{&kec, &sector, &class, &n}, func() error {
+		s.Total += n
+		byKec[kec] += n
+		bySector[sector] += n
+		byClass[class] += n
 		return nil
 	})
 	if err != nil {
 		return s, fmt.Errorf("registration summary: %w", err)
 	}
+	s.ByClass, s.BySector, s.ByKecamatan = counts(byClass), counts(bySector), counts(byKec)
 	today := now.In(wibZone)
-	first := time.Date(today.Year(), today.Month(), today.Day()-29, 0, 0, 0, 0, wibZone)
+	first := time.Date(today.Year(), today.Month(), today.Day()-29, 0, 0, 0, 0, time.UTC)
 	daily := map[string]int{}
-	rows, _ = db.pool.Query(ctx, `SELECT to_char(created_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), count(*)
-		FROM registrations WHERE anonymised_at IS NULL AND created_at >= $1 GROUP BY 1`, first)
+	rows, _ = db.pool.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), n FROM registration_daily WHERE day >= $1`, first)
 	var day string
 	if _, err := pgx.ForEachRow(rows, []any{&day, &n}, func() error { daily[day] = n; return nil }); err != nil {
 		return s, fmt.Errorf("registrations per day: %w", err)
@@ -60,6 +52,23 @@ func (db *DB) RegistrationSummary(ctx context.Context, now time.Time) (store.Reg
 		s.Daily = append(s.Daily, store.Count{Key: d, N: daily[d]})
 	}
 	return s, nil
+}
+
+// counts lists a tally most first, then by key.
+func counts(m map[string]int) []store.Count {
+	list := make([]store.Count, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			list = append(list, store.Count{Key: k, N: n})
+		}
+	}
+	slices.SortFunc(list, func(a, b store.Count) int {
+		if a.N != b.N {
+			return b.N - a.N
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return list
 }
 
 // registrationQuery turns q into a WHERE clause over live registrations
