@@ -44,19 +44,25 @@ type loanData struct {
 func (s *Server) loanFigures(r *http.Request, full bool) (loanData, error) {
 	var d loanData
 	ctx, now := r.Context(), s.cfg.Now()
-	figs, err := s.cfg.Stats.LoanStages(ctx)
+	var figs []store.LoanStageFigures
+	var late []store.LoanPayments
+	var durs []store.StageDuration
+	err := together(
+		func() (err error) { figs, err = s.cfg.Stats.LoanStages(ctx); return err },
+		func() (err error) { d.Totals, err = s.cfg.Stats.LoanTotals(ctx); return err },
+		func() (err error) { late, err = s.cfg.Stats.LoansInStage(ctx, domain.Menunggak); return err },
+		func() (err error) {
+			if full {
+				durs, err = s.cfg.Stats.StageDurations(ctx, now)
+			}
+			return err
+		},
+	)
 	if err != nil {
 		return d, err
 	}
 	d.Stages = s.stageRows(figs)
-	if d.Totals, err = s.cfg.Stats.LoanTotals(ctx); err != nil {
-		return d, err
-	}
 	d.Outstanding = max(d.Totals.Lent-d.Totals.Repaid, 0)
-	late, err := s.cfg.Stats.LoansInStage(ctx, domain.Menunggak)
-	if err != nil {
-		return d, err
-	}
 	for _, l := range late {
 		a := arrear{Number: l.Number, Applicant: l.ApplicantName, Business: l.BusinessName}
 		if !l.DisbursedAt.IsZero() {
@@ -72,10 +78,6 @@ func (s *Server) loanFigures(r *http.Request, full bool) (loanData, error) {
 	slices.SortStableFunc(d.Arrears, func(a, b arrear) int { return b.DaysOverdue - a.DaysOverdue })
 	if !full {
 		return d, nil
-	}
-	durs, err := s.cfg.Stats.StageDurations(ctx, now)
-	if err != nil {
-		return d, err
 	}
 	labels, values := []string{}, []int{}
 	for _, st := range domain.Order {

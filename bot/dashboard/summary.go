@@ -1,8 +1,10 @@
 package dashboard
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/diskum-tangerang/umkmbot/flows/field"
 	"github.com/diskum-tangerang/umkmbot/flows/loan/domain"
@@ -48,12 +50,23 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, staff int64) {
 		return
 	}
 	ctx, now := r.Context(), s.cfg.Now()
-	sum, err := s.cfg.Stats.RegistrationSummary(ctx, now)
+	var sum store.RegistrationSummary
+	var d summaryData
+	var lf loanData
+	err := together(
+		func() (err error) { sum, err = s.cfg.Stats.RegistrationSummary(ctx, now); return err },
+		func() (err error) {
+			d.Trainings, _, err = s.cfg.Stats.TrainingFigures(ctx, now, true, 0, summaryTrainings)
+			return err
+		},
+		func() (err error) { lf, err = s.loanFigures(r, false); return err },
+		func() (err error) { d.Campaigns, err = s.campaignRows(r, summaryCampaigns); return err },
+	)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := summaryData{Total: sum.Total}
+	d.Total = sum.Total
 	var labels []string
 	var values []int
 	for _, c := range sum.Daily {
@@ -68,20 +81,7 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, staff int64) {
 	d.ClassChart = keyedChart("Menurut kelas usaha", d.ByClass)
 	d.SectorChart = keyedChart("Menurut sektor", d.BySector)
 	d.KecChart = keyedChart("Menurut kecamatan", d.ByKecamatan)
-	if d.Trainings, _, err = s.cfg.Stats.TrainingFigures(ctx, now, true, 0, summaryTrainings); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	lf, err := s.loanFigures(r, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	d.Stages, d.Outstanding, d.Arrears, d.InArrears = lf.Stages, lf.Outstanding, lf.ArrearsAmount, len(lf.Arrears)
-	if d.Campaigns, err = s.campaignRows(r, summaryCampaigns); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	s.render(w, r, http.StatusOK, "summary", page{Title: "Ringkasan", Active: "ringkasan", Data: d})
 }
 
@@ -154,3 +154,15 @@ func (s *Server) stageRows(figs []store.LoanStageFigures) []stageRow {
 
 // lowerID turns a key into an element id part.
 func lowerID(k string) string { return strings.ToLower(strings.ReplaceAll(k, "_", "-")) }
+
+// together runs the page's independent queries at once, each on its own
+// pool connection, and joins their errors.
+func together(fs ...func() error) error {
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Go(func() { errs[i] = f() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

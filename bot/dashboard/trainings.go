@@ -42,7 +42,16 @@ func (s *Server) trainings(w http.ResponseWriter, r *http.Request, staff int64) 
 	if p, err := strconv.Atoi(r.URL.Query().Get("hal")); err == nil && p > 1 {
 		pg = p
 	}
-	list, total, err := s.cfg.Stats.TrainingFigures(ctx, now, false, (pg-1)*trainingPage, trainingPage)
+	var list []store.TrainingFigures
+	var total int
+	var topics []store.TopicFigures
+	err := together(
+		func() (err error) {
+			list, total, err = s.cfg.Stats.TrainingFigures(ctx, now, false, (pg-1)*trainingPage, trainingPage)
+			return err
+		},
+		func() (err error) { topics, err = s.cfg.Stats.TopicFigures(ctx, now); return err },
+	)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,11 +62,6 @@ func (s *Server) trainings(w http.ResponseWriter, r *http.Request, staff int64) 
 	}
 	if pg < d.Pages {
 		d.Next = "/pelatihan?" + url.Values{"hal": {strconv.Itoa(pg + 1)}}.Encode()
-	}
-	topics, err := s.cfg.Stats.TopicFigures(ctx, now)
-	if err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	var labels []string
 	var rates []int
