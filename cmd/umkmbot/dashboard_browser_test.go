@@ -196,6 +196,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	want(t, "pendaftaran", ids, "reg-total", dots(n))
 	rows := downloadXLSX(t, ctx, "#unduh-xlsx")
 	checkXLSX(t, e, rows, cond, kec)
+	// Filters the tallies do not cover: counted from the rows.
+	from := time.Now().In(locales.WIB).AddDate(0, -6, 0).Format("2006-01-02")
+	ids = visit(t, ctx, e.base, "/pendaftaran?sektor=kuliner&nib=ya&dari="+from, "#reg-table", dir, "pendaftaran-saring")
+	fromT, _ := time.ParseInLocation("2006-01-02", from, locales.WIB)
+	want(t, "pendaftaran", ids, "reg-total", dots(e.count(t, "SELECT count(*) "+live+
+		" AND sector = 'kuliner' AND nib <> '' AND created_at >= $1", fromT)))
 
 	ids = visit(t, ctx, e.base, "/pelatihan", "#tr-total", dir, "pelatihan")
 	want(t, "pelatihan", ids, "tr-total", dots(e.count(t, "SELECT count(*) FROM trainings")))

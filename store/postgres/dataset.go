@@ -69,7 +69,8 @@ func (db *DB) loadDataset(ctx context.Context, d store.Dataset) error {
 		for _, sql := range []string{
 			`DELETE FROM registration_tally`,
 			`DELETE FROM registration_daily`,
-			`INSERT INTO registration_tally SELECT kecamatan, sector, class, count(*) FROM registrations GROUP BY 1, 2, 3`,
+			`INSERT INTO registration_tally SELECT kecamatan, sector, class, count(*),
+				count(*) FILTER (WHERE anonymised_at IS NULL) FROM registrations GROUP BY 1, 2, 3`,
 			`INSERT INTO registration_daily SELECT (created_at AT TIME ZONE 'Asia/Jakarta')::date, count(*)
 				FROM registrations GROUP BY 1`,
 			`ALTER TABLE registrations ENABLE TRIGGER registrations_tally`,

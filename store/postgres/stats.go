@@ -115,12 +115,21 @@ func registrationQuery(q store.RegistrationQuery) (string, []any) {
 }
 
 // QueryRegistrations implements store.StatsStore. A page walks
-// registrations_live_created newest first; the count reads the matching
-// rows once.
+// registrations_live_created newest first. The count comes from the tally
+// when only kecamatan, sector and class filter, and from the matching rows
+// otherwise.
 func (db *DB) QueryRegistrations(ctx context.Context, q store.RegistrationQuery) ([]store.Registration, int, error) {
 	where, args := registrationQuery(q)
 	var total int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE `+where, args...).Scan(&total); err != nil {
+	var err error
+	if q.Desa == "" && q.NIB == "" && q.Halal == "" && q.From.IsZero() && q.To.IsZero() {
+		err = db.pool.QueryRow(ctx, `SELECT coalesce(sum(live), 0) FROM registration_tally
+			WHERE ($1 = '' OR kecamatan = $1) AND ($2 = '' OR sector = $2) AND ($3 = '' OR class = $3)`,
+			q.Kecamatan, q.Sector, q.Class).Scan(&total)
+	} else {
+		err = db.pool.QueryRow(ctx, `SELECT count(*) FROM registrations WHERE `+where, args...).Scan(&total)
+	}
+	if err != nil {
 		return nil, 0, fmt.Errorf("count registrations: %w", err)
 	}
 	sql := `SELECT ` + regColumns + ` FROM registrations WHERE ` + where + ` ORDER BY created_at DESC, id DESC`
