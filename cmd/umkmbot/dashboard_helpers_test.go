@@ -133,3 +133,6 @@ func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// pgtestURL is a fresh, empty database.
+func pgtestURL(t *testing.T) string { return pgtest.NewEmpty(t) }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diskum-tangerang/umkmbot/store/postgres"
 	rstore "github.com/diskum-tangerang/umkmbot/store/redis"
 	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
 )
@@ -160,5 +161,32 @@ func TestDashboardRefuses(t *testing.T) {
 	}
 	if leaks != 0 {
 		t.Errorf("%d audit entries hold a NIK, phone or token", leaks)
+	}
+}
+
+// TestDashboardInChat shows both ways `umkmbot chat` answers /dasbor: on
+// memory stores it says the dashboard needs the database; with
+// DATABASE_URL it prints a login link that opens the dashboard, and leaves
+// the demo owners of the memory mode out of the database.
+func TestDashboardInChat(t *testing.T) {
+	out, _, err := runWith(t, nil, "/dasbor\n", "chat", "--staff")
+	if err != nil || !strings.Contains(out, "belum tersedia") {
+		t.Errorf("chat without a database: %v\n%s", err, out)
+	}
+
+	dbURL := pgtestURL(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "PUBLIC_URL": "http://127.0.0.1:1"}
+	out, errOut, err := runWith(t, env, "/dasbor\n", "chat", "--staff")
+	if err != nil || !strings.Contains(out, "http://127.0.0.1:1/masuk?t=") || !strings.Contains(errOut, "Dasbor Dinas: http://127.0.0.1:1") {
+		t.Errorf("chat with a database: %v\n%s\n%s", err, out, errOut)
+	}
+	db, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM registrations`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the chat wrote %d demo registrations into the database (%v)", n, err)
 	}
 }
