@@ -1,7 +1,10 @@
 // Package memory implements every store interface in process memory:
 // sessions, users, staff, registrations, trainings and loans on Store, the
-// outbox and campaigns on Store.Outbox(), and the rate and attempt
-// limiters (NewLimiter, NewAttempts).
+// outbox and campaigns on Store.Outbox(), the rate and attempt limiters
+// (NewLimiter, NewAttempts) and the dashboard's login links and sessions
+// (NewWebAuth). The dashboard's figures (store.StatsStore) have no memory
+// implementation: they are SQL aggregates, and `umkmbot chat` serves the
+// dashboard only with a database.
 //
 // It is a real implementation, not a mock: it passes the same contract suite
 // (store/storetest) as the Redis and Postgres stores. Sessions are kept
