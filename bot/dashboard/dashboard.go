@@ -103,6 +103,8 @@ type Server struct {
 	secure bool
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
+	// schedules caches the loan schedules of the arrears list.
+	schedules scheduleCache
 }
 
 // New checks cfg and parses the templates.

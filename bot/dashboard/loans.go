@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/flows/loan/domain"
@@ -66,7 +67,7 @@ func (s *Server) loanFigures(r *http.Request, full bool) (loanData, error) {
 	for _, l := range late {
 		a := arrear{Number: l.Number, Applicant: l.ApplicantName, Business: l.BusinessName}
 		if !l.DisbursedAt.IsZero() {
-			if sched, err := domain.Schedule(domain.TermsOf(l.Loan)); err == nil {
+			if sched, err := s.schedules.of(domain.TermsOf(l.Loan)); err == nil {
 				st := domain.Status(sched, l.Payments, now)
 				a.Instalments, a.Amount = st.ArrearsCount, st.ArrearsAmount
 				a.DaysOverdue = daysOverdue(sched, st.PaidTotal, now)
@@ -129,4 +130,44 @@ func (s *Server) loans(w http.ResponseWriter, r *http.Request, staff int64) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "loans", page{Title: "Pinjaman", Active: "pinjaman", Data: d})
+}
+
+// scheduleCache keeps the schedules computed for the arrears list, by
+// terms: a loan's terms rarely change, and its schedule (exact fractions)
+// costs tens of microseconds to compute.
+type scheduleCache struct {
+	mu sync.Mutex
+	m  map[scheduleKey][]domain.Instalment
+}
+
+// scheduleKey is domain.Terms with the start as an instant.
+type scheduleKey struct {
+	principal          int64
+	tenor, grace, rate int
+	method             string
+	start              int64
+}
+
+// maxSchedules bounds the cache; past it, it starts afresh.
+const maxSchedules = 50_000
+
+func (c *scheduleCache) of(t domain.Terms) ([]domain.Instalment, error) {
+	k := scheduleKey{t.Principal, t.TenorMonths, t.GraceMonths, t.RateBP, t.Method, t.Start.UnixNano()}
+	c.mu.Lock()
+	sched, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return sched, nil
+	}
+	sched, err := domain.Schedule(t)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxSchedules {
+		c.m = map[scheduleKey][]domain.Instalment{}
+	}
+	c.m[k] = sched
+	c.mu.Unlock()
+	return sched, nil
 }

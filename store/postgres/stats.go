@@ -183,12 +183,16 @@ func (db *DB) TrainingFigures(ctx context.Context, now time.Time, upcoming bool,
 }
 
 // TopicFigures implements store.StatsStore: trainings that are not
-// cancelled and started before now.
+// cancelled and started before now. The bookings are counted per training
+// first (one pass, no join fan-out), then summed by topic.
 func (db *DB) TopicFigures(ctx context.Context, now time.Time) ([]store.TopicFigures, error) {
-	rows, _ := db.pool.Query(ctx, `SELECT t.topic, count(DISTINCT t.id),
-			count(b.id) FILTER (WHERE b.status IN ('booked', 'offered', 'attended', 'absent')),
-			count(b.id) FILTER (WHERE b.status = 'attended')
-		FROM trainings t LEFT JOIN bookings b ON b.training_id = t.id
+	rows, _ := db.pool.Query(ctx, `SELECT t.topic, count(*), coalesce(sum(c.places), 0), coalesce(sum(c.attended), 0)
+		FROM trainings t LEFT JOIN (
+			SELECT training_id,
+				count(*) FILTER (WHERE status IN ('booked', 'offered', 'attended', 'absent')) AS places,
+				count(*) FILTER (WHERE status = 'attended') AS attended
+			FROM bookings GROUP BY training_id
+		) c ON c.training_id = t.id
 		WHERE t.status = 'open' AND t.start_at < $1 GROUP BY t.topic ORDER BY t.topic`, now)
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.TopicFigures, error) {
 		var f store.TopicFigures
