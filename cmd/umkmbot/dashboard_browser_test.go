@@ -186,6 +186,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	want(t, "ringkasan", ids, "fig-outstanding", locales.Rupiah(lent-repaid))
 	checkTrainings(t, e, "ringkasan", ids, 1)
 	checkCampaigns(t, e, "ringkasan", ids, 1)
+	phone(t, ctx, e.base, dir)
 
 	// Pendaftaran, filtered: the count, then the XLSX of the same rows.
 	live = "FROM registrations WHERE anonymised_at IS NULL"
@@ -350,5 +351,32 @@ func checkXLSX(t *testing.T, e *dashEnv, rows [][]string, cond string, args ...a
 	if !slices.Equal(got, expect) {
 		t.Errorf("workbook holds %d rows, the database %d; first rows %q vs %q", len(got), len(expect),
 			got[:min(len(got), 2)], expect[:min(len(expect), 2)])
+	}
+}
+
+// phone opens Ringkasan and Pendaftaran at a phone's width and checks that
+// the page itself never scrolls sideways (wide tables scroll in their own
+// box), saving a screenshot of each.
+func phone(t *testing.T, ctx context.Context, base, dir string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := chromedp.Do(ctx, chromedp.EmulateReset()); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	for _, p := range []struct{ path, sel, name string }{
+		{"/", "#fig-total", "ringkasan-ponsel"}, {"/pendaftaran", "#reg-table", "pendaftaran-ponsel"},
+	} {
+		visit(t, ctx, base, p.path, p.sel, dir, p.name)
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide > 390 {
+			t.Errorf("%s is %d px wide, wider than the phone's 390", p.path, wide)
+		}
 	}
 }
