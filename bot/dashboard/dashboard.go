@@ -14,8 +14,9 @@
 // transports can change independently.
 //
 // The pages are for the Dinas's staff and are in Indonesian only: their
-// text lives in the templates (templates/*.html) and in the few label maps
-// of labels.go; names the bot also shows (sectors, loan stages, training
+// text lives in the templates (templates/*.html) and in a few label maps
+// (labels.go, and the status names next to the pages that show them);
+// names the bot also shows (sectors, loan stages, training
 // topics) come from the locales catalog, so that both say the same. The
 // bot's own message (the login link) is in locales like every bot string.
 //

@@ -19,12 +19,13 @@ import (
 // Per unit of --scale, the demo data set has these many records: scale 100
 // is the volume the dashboard is measured at (BENCHMARKS.md).
 const (
-	demoRegsPerScale   = 1000
-	demoTrainPerScale  = 20
-	demoLoansPerScale  = 50
-	demoUserBase       = 5_000_000_000
-	demoMaxCampaigns   = 40
-	demoCampaignPerQtr = 4
+	demoRegsPerScale  = 1000
+	demoTrainPerScale = 20
+	demoLoansPerScale = 50
+	demoUserBase      = 5_000_000_000
+	// There are 3 campaigns, plus one per 4 units of scale, at most 40.
+	demoMaxCampaigns     = 40
+	demoScalePerCampaign = 4
 )
 
 // demoData runs `umkmbot demo-data --scale N [--seed S]`: it fills the
@@ -74,7 +75,7 @@ func genDemo(scale int, seed uint64, now time.Time) (store.Dataset, error) {
 	if d.Loans, d.LoanEvents, d.Payments, err = g.loans(scale * demoLoansPerScale); err != nil {
 		return d, err
 	}
-	if d.Campaigns, d.Outbox, err = g.campaigns(min(3+scale/demoCampaignPerQtr, demoMaxCampaigns), d.Registrations); err != nil {
+	if d.Campaigns, d.Outbox, err = g.campaigns(min(3+scale/demoScalePerCampaign, demoMaxCampaigns), d.Registrations); err != nil {
 		return d, err
 	}
 	return d, nil
