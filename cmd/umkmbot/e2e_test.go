@@ -92,10 +92,11 @@ func TestServeEndToEnd(t *testing.T) {
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
 		"TELEGRAM_API_URL":   fake.URL,
-		"DATABASE_URL":       pgtest.NewEmpty(t), "LISTEN_ADDR": "127.0.0.1:0",
-		"REDIS_URL":    redistest.URL(),
-		"REDIS_PREFIX": prefix,
-		"LOG_LEVEL":    "warn",
+		"DATABASE_URL":       pgtest.NewEmpty(t),
+		"REDIS_URL":          redistest.URL(),
+		"REDIS_PREFIX":       prefix,
+		"LOG_LEVEL":          "warn",
+		"LISTEN_ADDR":        "127.0.0.1:0",
 	}
 	fake.SetToken(env["TELEGRAM_BOT_TOKEN"])
 	const user = 77
