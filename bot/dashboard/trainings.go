@@ -112,7 +112,7 @@ func (s *Server) participantsXLSX(w http.ResponseWriter, r *http.Request, staff 
 		rows = append(rows, []string{p.Code, bookingNames[p.Status], p.OwnerName, field.FormatPhone(p.Phone),
 			p.BusinessName, kecamatanName(p.Kecamatan), datetime(p.CreatedAt)})
 	}
-	book, err := writeXLSX("Peserta", rows)
+	book, err := writeXLSX("Peserta", rowsOf(rows))
 	if err != nil {
 		s.fail(w, r, err)
 		return

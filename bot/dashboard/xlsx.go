@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -19,16 +20,35 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // cell written as text never runs), plain whole numbers as numbers, and the header row bold and frozen.
 func csvToXLSX(sheet string, data []byte, sep rune) ([]byte, error) {
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
-	cr.Comma = sep
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: read csv: %w", err)
-	}
-	return writeXLSX(sheet, rows)
+	cr.Comma, cr.ReuseRecord = sep, true
+	return writeXLSX(sheet, func() ([]string, error) {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: read csv: %w", err)
+		}
+		return row, nil
+	})
 }
 
-// writeXLSX writes rows (the first is the header) as a workbook.
-func writeXLSX(sheet string, rows [][]string) ([]byte, error) {
+// rowsOf hands out rows one by one.
+func rowsOf(rows [][]string) func() ([]string, error) {
+	i := 0
+	return func() ([]string, error) {
+		if i == len(rows) {
+			return nil, nil
+		}
+		i++
+		return rows[i-1], nil
+	}
+}
+
+// writeXLSX writes the rows next returns, until nil (the first is the
+// header), as a workbook; the stream writer keeps memory flat however
+// many rows there are.
+func writeXLSX(sheet string, next func() ([]string, error)) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -45,7 +65,14 @@ func writeXLSX(sheet string, rows [][]string) ([]byte, error) {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	for i, row := range rows {
+	for i := 0; ; i++ {
+		row, err := next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
 		cells := make([]any, len(row))
 		for j, v := range row {
 			switch {

@@ -195,7 +195,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	cond := live + " AND kecamatan = $1 AND class = 'mikro'"
 	n := e.count(t, "SELECT count(*) "+cond, kec)
 	want(t, "pendaftaran", ids, "reg-total", dots(n))
-	rows := downloadXLSX(t, ctx, "#unduh-xlsx")
+	rows := downloadXLSX(t, ctx, "#unduh-xlsx", "Pendaftaran")
 	checkXLSX(t, e, rows, cond, kec)
 	// Filters the tallies do not cover: counted from the rows.
 	from := time.Now().In(locales.WIB).AddDate(0, -6, 0).Format("2006-01-02")
@@ -207,6 +207,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	ids = visit(t, ctx, e.base, "/pelatihan", "#tr-total", dir, "pelatihan")
 	want(t, "pelatihan", ids, "tr-total", dots(e.count(t, "SELECT count(*) FROM trainings")))
 	checkTrainings(t, e, "pelatihan", ids, 3)
+	var latest int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT id FROM trainings ORDER BY start_at DESC, id DESC LIMIT 1`).Scan(&latest); err != nil {
+		t.Fatal(err)
+	}
+	parts := downloadXLSX(t, ctx, fmt.Sprintf(`a[href="/pelatihan/%d/peserta.xlsx"]`, latest), "Peserta")
+	if n := e.count(t, `SELECT count(*) FROM bookings WHERE training_id = $1`, latest); int64(len(parts)-1) != n || parts[0][0] != "Kode" {
+		t.Errorf("participants of training %d: %d rows (header %v), want %d", latest, len(parts)-1, parts[0], n)
+	}
 
 	ids = visit(t, ctx, e.base, "/pinjaman", "#fig-lent", dir, "pinjaman")
 	want(t, "pinjaman", ids, "fig-lent", locales.Rupiah(lent))
@@ -218,8 +226,8 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	views := e.count(t, `SELECT count(DISTINCT object) FROM audit_log WHERE actor = $1 AND action = 'dashboard.view'`, dashStaff)
 	downloads := e.count(t, `SELECT count(*) FROM audit_log WHERE actor = $1 AND action = 'dashboard.download'`, dashStaff)
-	if views != 5 || downloads != 1 {
-		t.Errorf("audit log: %d pages viewed, %d downloads; want 5 and 1", views, downloads)
+	if views != 5 || downloads != 2 {
+		t.Errorf("audit log: %d pages viewed, %d downloads; want 5 and 2", views, downloads)
 	}
 
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#keluar")), chromedp.WaitVisible(chromedp.CSS("#pesan")),
@@ -281,7 +289,7 @@ func checkCampaigns(t *testing.T, e *dashEnv, page string, ids map[string]string
 
 // downloadXLSX clicks the download link sel and reads the workbook the
 // browser saved.
-func downloadXLSX(t *testing.T, ctx context.Context, sel string) [][]string {
+func downloadXLSX(t *testing.T, ctx context.Context, sel, sheet string) [][]string {
 	t.Helper()
 	dl := t.TempDir()
 	done := make(chan string, 1)
@@ -316,7 +324,7 @@ func downloadXLSX(t *testing.T, ctx context.Context, sel string) [][]string {
 		t.Fatalf("the download is not a workbook: %v", err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("Pendaftaran")
+	rows, err := f.GetRows(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
