@@ -76,9 +76,9 @@ type Participants interface {
 // Config is what the dashboard needs; every field but Now and Log is
 // required.
 type Config struct {
-	// PublicURL is where staff's browsers reach the dashboard
-	// ("https://dasbor.umkm.tangerangkab.go.id"); the login links start
-	// with it, and an https URL makes the cookies Secure.
+	// PublicURL is where staff's browsers reach the dashboard, the root of
+	// a host ("https://dasbor.umkm.tangerangkab.go.id"); the login links
+	// start with it, and an https URL makes the cookies Secure.
 	PublicURL string
 	Auth      store.WebAuthStore
 	// LinkLimit counts the login links given per staff member: once it
@@ -111,8 +111,8 @@ type Server struct {
 // New checks cfg and parses the templates.
 func New(cfg Config) (*Server, error) {
 	u, err := url.Parse(cfg.PublicURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errors.New("dashboard: PublicURL must be an http(s) URL")
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return nil, errors.New("dashboard: PublicURL must be the http(s) address of a host, without a path")
 	}
 	if cfg.Auth == nil || cfg.LinkLimit == nil || cfg.Stats == nil || cfg.Participants == nil ||
 		cfg.Audit == nil || cfg.IsStaff == nil || cfg.Catalog == nil {
@@ -124,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
+	u.Path = ""
 	s := &Server{cfg: cfg, base: u, secure: u.Scheme == "https", pages: map[string]*template.Template{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

@@ -156,8 +156,10 @@ func (c *config) settings() []setting {
 		}},
 		{"PUBLIC_URL", "public-url", "the dashboard's address as staff's browsers reach it, e.g. https://dasbor.example.go.id", func(v string) error {
 			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-				return errors.New("must be an http(s) URL such as https://dasbor.example.go.id")
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" ||
+				strings.Trim(u.Path, "/") != "" {
+				// The dashboard's pages link from the root of the host.
+				return errors.New("must be the http(s) address of a host, without a path, such as https://dasbor.example.go.id")
 			}
 			c.PublicURL = strings.TrimRight(v, "/")
 			return nil
