@@ -90,7 +90,7 @@ func (s *Server) loanFigures(r *http.Request, full bool) (loanData, error) {
 		}
 		labels, values = append(labels, s.stageName(st)), append(values, n)
 	}
-	d.Funnel = hbars("Pinjaman yang pernah mencapai tahap ini", labels, values, num)
+	d.Funnel = hbars("Pinjaman yang pernah mencapai tahap ini", labels, values, 0, num)
 	for _, st := range domain.Stages() {
 		for _, f := range durs {
 			if f.Stage == st && !domain.Terminal(st) {

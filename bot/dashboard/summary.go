@@ -111,7 +111,7 @@ func keyedChart(title string, rows []keyed) chart {
 	for i, r := range rows {
 		labels[i], values[i] = r.Name, r.N
 	}
-	return hbars(title, labels, values, num)
+	return hbars(title, labels, values, 0, num)
 }
 
 func sectorKeys() []string {

@@ -21,13 +21,13 @@ type chart struct {
 	Bars  []bar
 }
 
-// hbars draws horizontal bars, one row each, scaled to the largest value.
-func hbars(title string, labels []string, values []int, format func(int) string) chart {
+// hbars draws horizontal bars, one row each, scaled so that peak fills
+// the width; peak 0 means the largest value.
+func hbars(title string, labels []string, values []int, peak int, format func(int) string) chart {
 	const rowH, labelW, barMax, pad = 22, 170, 240, 4
 	c := chart{W: labelW + barMax + 70, H: len(labels)*rowH + pad, Title: title}
-	peak := 1
 	for _, v := range values {
-		peak = max(peak, v)
+		peak = max(peak, v, 1)
 	}
 	for i, l := range labels {
 		w := values[i] * barMax / peak

@@ -75,7 +75,7 @@ func (s *Server) trainings(w http.ResponseWriter, r *http.Request, staff int64) 
 		}
 		rates = append(rates, rate)
 	}
-	d.TopicChart = hbars("Tingkat kehadiran per topik", labels, rates, func(v int) string {
+	d.TopicChart = hbars("Tingkat kehadiran per topik", labels, rates, 1000, func(v int) string {
 		return decimal(float64(v)/10) + " %"
 	})
 	s.render(w, r, http.StatusOK, "trainings", page{Title: "Pelatihan", Active: "pelatihan", Data: d})

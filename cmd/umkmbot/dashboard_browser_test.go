@@ -371,7 +371,8 @@ func phone(t *testing.T, ctx context.Context, base, dir string) {
 		t.Fatal(err)
 	}
 	defer func() {
-		if err := chromedp.Do(ctx, chromedp.EmulateReset()); err != nil {
+		// Back to the desktop window of newBrowser.
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 			t.Fatal(err)
 		}
 	}()
