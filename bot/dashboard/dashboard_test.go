@@ -111,3 +111,21 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestCharts(t *testing.T) {
+	c := hbars("t", []string{"a", "b", "c"}, []int{500, 1000, 0}, 1000, num)
+	if c.Bars[0].W != 120 || c.Bars[1].W != 240 || c.Bars[2].W != 0 || c.Bars[0].Value != "500" {
+		t.Errorf("rates scaled to 1000: %+v", c.Bars)
+	}
+	c = hbars("t", []string{"a", "b"}, []int{1, 400}, 0, num)
+	if c.Bars[1].W != 240 || c.Bars[0].W != 1 {
+		t.Errorf("scaled to the largest, a non-zero bar at least 1 px: %+v", c.Bars)
+	}
+	days := make([]string, 30)
+	vals := make([]int, 30)
+	vals[29] = 7
+	col := columns("t", days, vals)
+	if len(col.Bars) != 30 || col.Bars[29].H != 120 || col.Bars[0].H != 0 || col.Bars[0].X < 0 {
+		t.Errorf("columns: %+v", col.Bars[29])
+	}
+}
