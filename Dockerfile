@@ -9,5 +9,7 @@ RUN CGO_ENABLED=0 go build -trimpath -o /umkmbot ./cmd/umkmbot
 FROM gcr.io/distroless/static-debian12
 COPY --from=build /umkmbot /umkmbot
 USER nonroot
+# The staff dashboard (LISTEN_ADDR).
+EXPOSE 8080
 ENTRYPOINT ["/umkmbot"]
 CMD ["serve"]

@@ -3,6 +3,9 @@
 // (store/memory, store/redis, store/postgres) satisfies and that the
 // contract suite in store/storetest checks.
 //
+// The dashboard adds WebAuthStore (login links, browser sessions),
+// StatsStore (aggregates) and Dataset (bulk demo data).
+//
 // It imports nothing from the project and no driver: flows and cmd may import
 // it; implementations live in its sub-packages.
 package store

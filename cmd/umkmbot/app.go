@@ -8,8 +8,10 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/diskum-tangerang/umkmbot/bot/dashboard"
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	"github.com/diskum-tangerang/umkmbot/flows/dasbor"
 	"github.com/diskum-tangerang/umkmbot/flows/datarights"
 	"github.com/diskum-tangerang/umkmbot/flows/loan"
 	"github.com/diskum-tangerang/umkmbot/flows/menu"
@@ -38,11 +40,13 @@ type app struct {
 	limiter  store.RateLimiter
 	attempts store.AttemptLimiter
 	engine   *flows.Engine
+	// rdb is the Redis client, nil without REDIS_URL.
+	rdb *goredis.Client
+	// dash is the Dasbor Dinas, nil without a database.
+	dash *dashboard.Server
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
 	mem *memory.Store
-	// rdb is the Redis client when REDIS_URL is set.
-	rdb *goredis.Client
 	// volatile: Redis keeps nothing on disk.
 	volatile bool
 	closers  []func()
@@ -64,6 +68,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	if a.catalog, err = locales.New(); err != nil {
 		return nil, fmt.Errorf("locales: %w", err)
 	}
+	var stats store.StatsStore
 	if cfg.DatabaseURL != "" {
 		db, err := await(ctx, log, wait, "PostgreSQL", func() (*postgres.DB, error) { return postgres.Open(ctx, cfg.DatabaseURL) })
 		if err != nil {
@@ -76,13 +81,14 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
+		stats = db
 	} else {
 		a.mem = memory.New()
 		out := a.mem.Outbox()
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = a.mem, a.mem, a.mem, a.mem, a.mem, out, out
 	}
-	var rdb *goredis.Client
 	if cfg.RedisURL != "" {
+		var rdb *goredis.Client
 		if rdb, err = await(ctx, log, wait, "Redis", func() (*goredis.Client, error) { return rstore.NewClient(ctx, cfg.RedisURL) }); err != nil {
 			return nil, err
 		}
@@ -102,6 +108,9 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 		a.sessions = a.mem
 		a.limiter = memory.NewLimiter(cfg.Rate)
 		a.attempts = memory.NewAttempts(rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow, nil)
+	}
+	if err := a.setupDashboard(stats, a.trains); err != nil {
+		return nil, err
 	}
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
@@ -141,6 +150,7 @@ func (a *app) flows() []*flows.Flow {
 	}
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
 	list = append(list, broadcast.New(a.camps, a.broadcastOptions())...)
+	list = append(list, dasbor.New(a.dasborLinks()))
 	return list
 }
 

@@ -20,7 +20,7 @@ func BenchmarkUpdateEndToEnd(b *testing.B) {
 	_, prefix := redistest.New(b)
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz",
-		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": pgtest.NewEmpty(b),
+		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": pgtest.NewEmpty(b), "LISTEN_ADDR": "127.0.0.1:0",
 		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "error",
 		"FLOOD_BURST": "10000", "FLOOD_RATE": "1000", // one user tapping as fast as the bot answers
 	}

@@ -49,10 +49,29 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 	if cfg.Staff {
 		cfg.StaffIDs = append(cfg.StaffIDs, cfg.User)
 	}
-	if a.mem != nil {
+	if cfg.DatabaseURL == "" {
+		// The demo data goes to the memory stores only, never into a
+		// database (a.mem also holds the sessions when only Redis is
+		// missing).
 		if err := seedDemo(ctx, a); err != nil {
 			return err
 		}
+	}
+	ln, err := a.listenDashboard()
+	if err != nil {
+		return err
+	}
+	if ln != nil {
+		dctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := a.serveDashboard(dctx, ln); err != nil {
+				log.Error("dashboard", "err", err)
+			}
+		}()
+		defer func() { stop(); <-done }()
+		fmt.Fprintf(sio.errOut, "Dasbor Dinas: %s — sebagai petugas (--staff), ketik /dasbor untuk tautan masuk.\n", cfg.PublicURL)
 	}
 	t := &terminal{a: a, out: sio.out, user: cfg.User, lang: cfg.Lang, nextUpd: 1,
 		buttons: map[int64][]flows.Button{}}
@@ -81,7 +100,7 @@ func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 
 func banner(w io.Writer, a *app, cfg *config) {
 	mode := "data demo di memori (hilang saat keluar)"
-	if a.mem == nil {
+	if cfg.DatabaseURL != "" {
 		mode = "data di PostgreSQL/Redis sesuai DATABASE_URL/REDIS_URL"
 	}
 	role := "pemilik usaha"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,6 +42,11 @@ type config struct {
 	// OfferHold is how long a freed seat is held for the next on the
 	// waitlist.
 	OfferHold time.Duration
+	// ListenAddr is the dashboard's HTTP listener; PublicURL is where
+	// browsers reach it (the login links' base), by default
+	// http://localhost and ListenAddr's port.
+	ListenAddr string
+	PublicURL  string
 
 	// chat only
 	User  int64
@@ -143,6 +149,23 @@ func (c *config) settings() []setting {
 			c.OfferHold = d
 			return nil
 		}},
+		{"LISTEN_ADDR", "listen-addr", "HTTP address of the staff dashboard", func(v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return errors.New("must be host:port or :port, such as :8080")
+			}
+			c.ListenAddr = v
+			return nil
+		}},
+		{"PUBLIC_URL", "public-url", "the dashboard's address as staff's browsers reach it, e.g. https://dasbor.example.go.id", func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" ||
+				strings.Trim(u.Path, "/") != "" {
+				// The dashboard's pages link from the root of the host.
+				return errors.New("must be the http(s) address of a host, without a path, such as https://dasbor.example.go.id")
+			}
+			c.PublicURL = strings.TrimRight(v, "/")
+			return nil
+		}},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1024 {
@@ -190,7 +213,8 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id",
 		ConsentVersion: "2026-11", BotUsername: "umkmbot", Rate: 25,
 		QuietFrom: broadcast.TimeOfDay{Hour: 21}, QuietTo: broadcast.TimeOfDay{Hour: 6},
-		RemindDayBefore: 8 * time.Hour, RemindSameDay: 6 * time.Hour, OfferHold: 24 * time.Hour}
+		RemindDayBefore: 8 * time.Hour, RemindSameDay: 6 * time.Hour, OfferHold: 24 * time.Hour,
+		ListenAddr: ":8080"}
 	fs := flag.NewFlagSet("umkmbot "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	for _, s := range c.settings() {
@@ -224,6 +248,10 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		// out; serve keeps the quiet hours.
 		c.QuietFrom, c.QuietTo = broadcast.TimeOfDay{Hour: 12}, broadcast.TimeOfDay{Hour: 12}
 	}
+	if c.PublicURL == "" {
+		_, port, _ := net.SplitHostPort(c.ListenAddr)
+		c.PublicURL = "http://localhost:" + port
+	}
 	if c.Lang != "id" && c.Lang != "en" {
 		return nil, fmt.Errorf("config: --lang must be id or en")
 	}
@@ -243,7 +271,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if c.RedisURL == "" {
 			return nil, errors.New("config: REDIS_URL is not set")
 		}
-	case "migrate", "export", "import":
+	case "migrate", "export", "import", "demo-data":
 		if c.DatabaseURL == "" {
 			return nil, errors.New("config: DATABASE_URL is not set")
 		}

@@ -26,7 +26,7 @@ func TestServeBroadcastEndToEnd(t *testing.T) {
 	const staff = 9100
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
-		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": dbURL,
+		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0",
 		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "warn",
 		"STAFF_IDS": fmt.Sprint(staff), "QUIET_HOURS": "off", "BROADCAST_RATE": "1",
 	}

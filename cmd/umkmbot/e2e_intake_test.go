@@ -43,6 +43,7 @@ func serveEnv(t *testing.T, fake *telegramtest.Server) map[string]string {
 		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": pgtest.NewEmpty(t),
 		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "info",
 		"FLOOD_BURST": "1000", // these owners answer faster than people can
+		"LISTEN_ADDR": "127.0.0.1:0",
 	}
 }
 

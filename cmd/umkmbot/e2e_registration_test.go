@@ -25,7 +25,7 @@ func TestServeRegistrationEndToEnd(t *testing.T) {
 	dbURL := pgtest.NewEmpty(t)
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
-		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": dbURL,
+		"TELEGRAM_API_URL":   fake.URL, "DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0",
 		"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix, "LOG_LEVEL": "warn",
 	}
 	const user = 4242

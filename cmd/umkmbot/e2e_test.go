@@ -96,6 +96,7 @@ func TestServeEndToEnd(t *testing.T) {
 		"REDIS_URL":          redistest.URL(),
 		"REDIS_PREFIX":       prefix,
 		"LOG_LEVEL":          "warn",
+		"LISTEN_ADDR":        "127.0.0.1:0",
 	}
 	fake.SetToken(env["TELEGRAM_BOT_TOKEN"])
 	const user = 77

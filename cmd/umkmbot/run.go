@@ -20,12 +20,14 @@ const usage = `umkmbot — layanan UMKM Dinas Koperasi dan Usaha Mikro Kabupaten
 Usage:
   umkmbot chat [--user ID] [--staff] [--lang id|en]   talk to the bot in this terminal (demo data in memory)
   umkmbot serve                                       run the bot on Telegram (TELEGRAM_BOT_TOKEN, DATABASE_URL, REDIS_URL)
+                                                      and the staff dashboard on LISTEN_ADDR (PUBLIC_URL)
   umkmbot migrate                                     apply database migrations (DATABASE_URL)
   umkmbot deadletters [N]                             the last N updates that could not be read and were skipped (REDIS_URL)
   umkmbot export registrations [--kecamatan X] [--sector Y] > file.csv
                                                       registrations as CSV for Excel (DATABASE_URL)
   umkmbot import trainings FILE.csv                   a season's training schedule (idempotent)
   umkmbot import loans LOANS.csv [PAYMENTS.csv]       UPDB's loan spreadsheet (idempotent; owners told of changes)
+  umkmbot demo-data [--scale N] [--seed S]            fill an empty database with generated demo data (DATABASE_URL)
 
 Every setting is an environment variable with a flag to override it; see README.md.`
 
@@ -42,12 +44,12 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "help", "-h", "--help":
 		fmt.Fprintln(sio.out, usage)
 		return nil
-	case "serve", "chat", "migrate", "export", "import", "deadletters":
+	case "serve", "chat", "migrate", "export", "import", "deadletters", "demo-data":
 	default:
-		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import, deadletters)", cmd)
+		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import, deadletters, demo-data)", cmd)
 	}
 	var sub []string
-	if cmd == "export" || cmd == "import" || cmd == "deadletters" {
+	if cmd == "export" || cmd == "import" || cmd == "deadletters" || cmd == "demo-data" {
 		sub, rest = rest, nil
 	}
 	cfg, err := parseConfig(cmd, rest, getenv, sio.errOut)
@@ -64,6 +66,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 		return importData(ctx, cfg, sub, sio)
 	case "deadletters":
 		return deadLetters(ctx, cfg, sub, sio)
+	case "demo-data":
+		return demoData(ctx, cfg, sub, sio)
 	case "chat":
 		level := slog.LevelWarn
 		if getenv("LOG_LEVEL") != "" {

@@ -37,6 +37,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"bad redis url flag", nil, []string{"chat", "--redis-url", "localhost:6379"}, "must be a redis:// URL"},
 		{"bad lang", nil, []string{"chat", "--lang", "fr"}, "--lang must be id or en"},
 		{"migrate without database", nil, []string{"migrate"}, "DATABASE_URL is not set"},
+		{"public url with a path", map[string]string{"PUBLIC_URL": "https://x.example/dasbor"}, []string{"chat"}, "PUBLIC_URL: must be the http(s) address of a host"},
+		{"bad listen addr", map[string]string{"LISTEN_ADDR": "8080"}, []string{"chat"}, "LISTEN_ADDR: must be host:port"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,8 +23,9 @@ var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansay
 	"bantuan", "datasaya", "ubahdata", "hapusdata", "berhenti", "langganan", "batal"}
 
 // serve runs the bot on Telegram until ctx is cancelled: the adapter takes
-// updates, the outbox sender delivers proactive messages, and the
-// scheduler queues training reminders. On cancel each finishes what it
+// updates, the outbox sender delivers proactive messages, the scheduler
+// queues training reminders, and the staff dashboard answers on
+// LISTEN_ADDR. On cancel each finishes what it
 // took in.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	a, err := newApp(ctx, cfg, log, true)
@@ -45,8 +46,17 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	ln, err := a.listenDashboard()
+	if err != nil {
+		return err
+	}
 	sender := a.sender(b, fmt.Sprintf("%s-%d", host, os.Getpid()))
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := a.serveDashboard(ctx, ln); err != nil {
+			log.Error("dashboard", "err", err)
+		}
+	})
 	wg.Go(func() {
 		if err := sender.Run(ctx); err != nil {
 			log.Error("outbox sender", "err", err)

@@ -123,6 +123,7 @@ func setup(ctx context.Context, c common, out io.Writer) (h *Harness, err error)
 		// people type: the flood guard would take them for a flood.
 		"FLOOD_BURST": "10000",
 		"FLOOD_RATE":  "1000",
+		"LISTEN_ADDR": "127.0.0.1:0",
 	}
 	if c.workers > 0 {
 		vars["WORKERS"] = strconv.Itoa(c.workers)

@@ -6,7 +6,9 @@
 // by Migrate under an advisory lock.
 //
 // It implements store.UserStore, StaffStore, RegistrationStore,
-// OutboxStore, CampaignStore, TrainingStore and LoanStore. A change that
+// OutboxStore, CampaignStore, TrainingStore, LoanStore and the dashboard's
+// StatsStore (stats*.go, on tallies a trigger keeps), and loads generated
+// demo data in bulk (LoadDataset). A change that
 // tells someone something writes its outbox rows in the same transaction.
 // cmd and tests import
 // it; flows must not (they see the store interfaces only). Tests of other

@@ -16,8 +16,9 @@
 //
 // It holds the other state that several replicas share too: the outbox's
 // rate limiter (Limiter: a global budget, one message a second per chat, a
-// pause after a 429) and the loan lookup lockout (Attempts), and opens
-// clients (NewClient). cmd and tests import it; flows must not (they see store only).
+// pause after a 429), the loan lookup lockout (Attempts), the dashboard's
+// login links and browser sessions (WebAuth), and opens clients
+// (NewClient). cmd and tests import it; flows must not (they see store only).
 // The package name clashes with go-redis, which it imports as goredis.
 package redis
 
