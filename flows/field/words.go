@@ -1,6 +1,9 @@
 package field
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // The words owners type for yes, no and the global commands (domain.md §7.6,
 // voice.md "Words owners type"). Entries are compared after normalisation:
@@ -162,19 +165,49 @@ func rawForm(s string) string {
 // matches an entry of list. Entries with letters match phrase; entries
 // without letters match raw.
 func inList(list []string, raw, phrase string) bool {
-	for _, entry := range list {
-		norm := Normalize(entry)
-		if norm == "" {
-			if raw != "" && collapseRepeats(entry) == raw {
+	for _, e := range prepare(list) {
+		if e.symbol {
+			if raw != "" && e.form == raw {
 				return true
 			}
 			continue
 		}
-		if phrase != "" && collapseWords(norm) == phrase {
+		if phrase != "" && e.form == phrase {
 			return true
 		}
 	}
 	return false
+}
+
+// listEntry is a word list's entry in the form inList compares: a phrase
+// normalized with repeats collapsed, or for an entry of symbols only ("?",
+// "👍") its raw form.
+type listEntry struct {
+	form   string
+	symbol bool
+}
+
+// prepared caches the compared forms of each word list, by its first
+// element's address: the lists are package variables that never change.
+var prepared sync.Map
+
+func prepare(list []string) []listEntry {
+	if len(list) == 0 {
+		return nil
+	}
+	if v, ok := prepared.Load(&list[0]); ok {
+		return v.([]listEntry)
+	}
+	es := make([]listEntry, 0, len(list))
+	for _, entry := range list {
+		if norm := Normalize(entry); norm != "" {
+			es = append(es, listEntry{form: collapseWords(norm)})
+		} else {
+			es = append(es, listEntry{form: collapseRepeats(entry), symbol: true})
+		}
+	}
+	prepared.Store(&list[0], es)
+	return es
 }
 
 func collapseWords(s string) string {
