@@ -149,7 +149,7 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	stop := e.keepLease(claim)
 	defer stop()
 	input := fingerprint(u)
-	base, first, settled := e.startingPoint(claim, u, input)
+	base, baseRaw, first, settled := e.startingPoint(claim, u, input)
 	if settled != nil {
 		e.abort(claim, log)
 		return *settled
@@ -180,7 +180,7 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	}
 	s.UpdatedAt = c.Now
 	replies := append(first, c.replies...)
-	owed := e.owe(claim, u, input, base, replies, log)
+	owed := e.owe(claim, u, input, baseRaw, replies, log)
 	if err := e.cfg.Sessions.Commit(ctx, claim, s, owed, store.SessionTTL); err != nil {
 		log.Error("save session", "err", err)
 		e.abort(claim, log)

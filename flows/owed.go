@@ -130,46 +130,60 @@ func (e *Engine) owedAgain(claim *store.Claim, u Update) Outcome {
 	return Outcome{ChatID: u.ChatID, Replies: e.decodeReplies(claim.Owed, u.ChatID), owed: claim.Owed}
 }
 
-// startingPoint chooses the session the input applies to, and the replies
-// that must go out before the input's own. When the input changes nothing
-// it returns the outcome to give instead (settled).
-func (e *Engine) startingPoint(claim *store.Claim, u Update, input string) (base *store.Session, first []Reply, settled *Outcome) {
+// startingPoint chooses the session the input applies to (base, and raw:
+// base as stored), and the replies that must go out before the input's
+// own. When the input changes nothing it returns the outcome to give
+// instead (settled).
+func (e *Engine) startingPoint(claim *store.Claim, u Update, input string) (base *store.Session, raw []byte, first []Reply, settled *Outcome) {
 	o := claim.Owed
 	if o == nil || (claim.Session != nil && o.Version != claim.Session.Version) {
-		return claim.Session, nil, nil
+		return claim.Session, claim.SessionRaw, nil, nil
 	}
 	repeated := input != "" && input == o.Input
 	switch o.Status {
 	case store.OwedPending:
 		first = e.decodeReplies(o, u.ChatID)
 		if repeated {
-			return nil, nil, &Outcome{ChatID: u.ChatID, Replies: first, owed: o}
+			return nil, nil, nil, &Outcome{ChatID: u.ChatID, Replies: first, owed: o}
 		}
-		return o.Undo, first, nil
+		return e.undo(o, u.ChatID), o.Undo, first, nil
 	case store.OwedLost:
 		if repeated {
 			again := *o
 			again.Status = store.OwedPending
-			return nil, nil, &Outcome{ChatID: u.ChatID, Replies: e.decodeReplies(o, u.ChatID), owed: &again}
+			return nil, nil, nil, &Outcome{ChatID: u.ChatID, Replies: e.decodeReplies(o, u.ChatID), owed: &again}
 		}
-		return o.Undo, nil, nil
+		return e.undo(o, u.ChatID), o.Undo, nil, nil
 	case store.OwedDelivered:
 		if repeated && !u.Received.IsZero() && u.Received.Before(o.At) {
-			return nil, nil, &Outcome{ChatID: u.ChatID}
+			return nil, nil, nil, &Outcome{ChatID: u.ChatID}
 		}
 	}
-	return claim.Session, nil, nil
+	return claim.Session, claim.SessionRaw, nil, nil
 }
 
-// owe builds the record of the replies committed with the session.
-func (e *Engine) owe(claim *store.Claim, u Update, input string, base *store.Session, replies []Reply, log *slog.Logger) *store.Owed {
-	o := &store.Owed{Version: 1, UpdateID: u.ID, Status: store.OwedPending, Input: input}
+// undo decodes the session the user last saw; a record that does not
+// decode is logged and gives a fresh session.
+func (e *Engine) undo(o *store.Owed, chatID int64) *store.Session {
+	if len(o.Undo) == 0 {
+		return nil
+	}
+	var s store.Session
+	if err := json.Unmarshal(o.Undo, &s); err != nil {
+		e.cfg.Log.Error("owed undo does not decode", "chat_id", chatID, "err", err)
+		return nil
+	}
+	return &s
+}
+
+// owe builds the record of the replies committed with the session. Its
+// Undo is the session the input applied to, in the stored form: the
+// claimed one, or the one kept in the last record when the input answered
+// a question the user saw before that; never encoded again.
+func (e *Engine) owe(claim *store.Claim, u Update, input string, undo []byte, replies []Reply, log *slog.Logger) *store.Owed {
+	o := &store.Owed{Version: 1, UpdateID: u.ID, Status: store.OwedPending, Input: input, Undo: undo}
 	if claim.Session != nil {
 		o.Version = claim.Session.Version + 1
-	}
-	if base != nil {
-		o.Undo = cloneSession(base)
-		o.Undo.Drafts = nil // a draft is not part of the question asked
 	}
 	raw, err := encodeReplies(replies)
 	if err != nil {

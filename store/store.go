@@ -12,6 +12,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -116,9 +117,10 @@ type Owed struct {
 	Input string `json:"in,omitempty"`
 	// Replies are the engine's encoded replies; kept while not delivered.
 	Replies []byte `json:"r,omitempty"`
-	// Undo is the session before the update; nil for a new chat. Kept while
-	// not delivered.
-	Undo *Session `json:"undo,omitempty"`
+	// Undo is the session before the update, as the store keeps it (JSON:
+	// Claim.SessionRaw, never encoded again); nil for a new chat. Kept
+	// while not delivered.
+	Undo json.RawMessage `json:"undo,omitempty"`
 	// At is when the replies were delivered or given up.
 	At time.Time `json:"at,omitzero"`
 }
@@ -138,6 +140,8 @@ type Claim struct {
 	Token    string
 	// Session is nil when the chat has no session yet.
 	Session *Session
+	// SessionRaw is Session as stored (JSON), for an owed record's Undo.
+	SessionRaw []byte
 	// Owed is nil when the chat owes nothing on record.
 	Owed *Owed
 }

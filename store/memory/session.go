@@ -51,6 +51,7 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 	c := &store.Claim{ChatID: chatID, UpdateID: updateID}
 	if e, ok := s.liveSession(chatID, now); ok {
 		var err error
+		c.SessionRaw = slices.Clone(e.raw)
 		if c.Session, err = decode(e.raw); err != nil {
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}

@@ -120,6 +120,7 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 	}
 	c := &store.Claim{ChatID: chatID, UpdateID: updateID, Token: token}
 	if raw, ok := res[1].(string); ok {
+		c.SessionRaw = []byte(raw)
 		if c.Session, err = decode(raw); err != nil {
 			// The lock is ours: give it back rather than block the chat.
 			_ = s.Abort(context.WithoutCancel(ctx), c)

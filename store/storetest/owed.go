@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -18,7 +19,7 @@ func testOwedWithCommit(t *testing.T, newStore newSessionStore) {
 	if c.Owed != nil {
 		t.Fatalf("new chat owes %+v", c.Owed)
 	}
-	undo := &store.Session{ChatID: 1, Lang: "id", State: "ask_name", Data: map[string]string{"a": "b"}, Version: 4}
+	undo := []byte(`{"chat":1,"lang":"id","state":"ask_name","data":{"a":"b"},"v":4}`)
 	owed := &store.Owed{Version: 1, UpdateID: 10, Status: store.OwedPending, Input: "t:budi",
 		Replies: []byte(`[{"ID":"ask_nik"}]`), Undo: undo}
 	sess := &store.Session{ChatID: 1, Lang: "id", State: "ask_nik"}
@@ -36,6 +37,10 @@ func testOwedWithCommit(t *testing.T, newStore newSessionStore) {
 	next := mustClaim(t, s, 1, 11)
 	if !reflect.DeepEqual(next.Owed, owed) {
 		t.Errorf("Claim owed = %+v\nwant %+v", next.Owed, owed)
+	}
+	var stored store.Session
+	if err := json.Unmarshal(next.SessionRaw, &stored); err != nil || stored.State != "ask_nik" || stored.Version != next.Session.Version {
+		t.Errorf("Claim SessionRaw = %s (%v), want the stored session", next.SessionRaw, err)
 	}
 	got, err := s.LoadOwed(bg(t), 1)
 	if err != nil || !reflect.DeepEqual(got, owed) {
