@@ -32,7 +32,7 @@ type env struct {
 	fake   *telegramtest.Server
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	db := pgtest.New(t)
 	rdb, prefix := redistest.New(t)
@@ -52,7 +52,7 @@ func newSender(db *postgres.DB, rdb *goredis.Client, prefix, apiURL, worker stri
 
 // seedOwners inserts n registrations of owners firstOwner, firstOwner+1,
 // ... straight into the database (the store API would take seconds).
-func (e env) seedOwners(t *testing.T, n int) {
+func (e env) seedOwners(t testing.TB, n int) {
 	t.Helper()
 	_, err := e.db.Pool().Exec(t.Context(), `
 		INSERT INTO registrations (number, user_id, owner_name, nik, business_name, business_key, sector, kecamatan)
@@ -75,7 +75,7 @@ func (e env) blockSome(n int) map[int64]bool {
 	return blocked
 }
 
-func (e env) campaign(t *testing.T, text string, want int) store.Campaign {
+func (e env) campaign(t testing.TB, text string, want int) store.Campaign {
 	t.Helper()
 	c, n, err := e.db.CreateCampaign(t.Context(), store.Campaign{CreatedBy: 9001, Payload: payload(t, text)})
 	if err != nil || n != want {
@@ -97,7 +97,7 @@ func (e env) count(t testing.TB, statuses ...string) int {
 }
 
 // waitDone waits until the campaign is marked done.
-func (e env) waitDone(t *testing.T, id int64, timeout time.Duration) {
+func (e env) waitDone(t testing.TB, id int64, timeout time.Duration) {
 	t.Helper()
 	waitFor(t, timeout, "the campaign to be done", func() bool {
 		c, err := e.db.Campaign(context.Background(), id)
@@ -160,13 +160,32 @@ func TestCampaign2000(t *testing.T) {
 	dups := e.checkDelivery(t, c, owners, blocked)
 	at := callTimes(e.fake)
 	rate, peak := steadyRate(at), maxInWindow(at, time.Second)
+	// The rate is reported, not asserted: a wall-clock rate depends on what
+	// else the machine runs. BenchmarkCampaign2000 measures it.
 	t.Logf("%d owners (%d blocked) in %s: steady rate %.1f/s (configured %d/s), at most %d calls in one second, %d violations, %d duplicates",
 		owners, len(blocked), took.Round(time.Millisecond), rate, ratePerSecond, peak, e.fake.Violations(), dups)
-	if rate < 0.95*ratePerSecond {
-		t.Errorf("steady rate %.1f/s, want at least 95 %% of %d/s", rate, ratePerSecond)
-	}
 	if dups != 0 {
 		t.Errorf("%d duplicates without any crash", dups)
+	}
+}
+
+// BenchmarkCampaign2000 is TestCampaign2000's campaign as a measurement:
+// the steady send rate against a configured 100/s, as msgs/s.
+func BenchmarkCampaign2000(b *testing.B) {
+	const owners = 2000
+	for range b.N {
+		b.StopTimer()
+		e := newEnv(b)
+		e.seedOwners(b, owners)
+		c := e.campaign(b, "Siaran: pelatihan pemasaran digital", owners)
+		b.StartTimer()
+		run(b, newSender(e.db, e.rdb, e.prefix, e.fake.URL, "solo", b))
+		e.waitDone(b, c.ID, 60*time.Second)
+		b.StopTimer()
+		at := callTimes(e.fake)
+		b.ReportMetric(steadyRate(at), "msgs/s")
+		b.ReportMetric(float64(maxInWindow(at, time.Second)), "peak/s")
+		b.ReportMetric(float64(e.fake.Violations()), "violations")
 	}
 }
 
