@@ -96,6 +96,11 @@ type Config struct {
 	Commands map[string][]Command
 	// DefaultLang is the language of the default command menu (default "id").
 	DefaultLang string
+	// WebhookURL, when set, makes Run register a webhook there (with
+	// WebhookSecret as its secret token) instead of polling; the handler
+	// is Bot.Webhook, served by the caller at WebhookURL's path.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 func (c Config) withDefaults() Config {
@@ -148,6 +153,8 @@ type Bot struct {
 	// decoded holds the updates the poller decoded, by update id, so that
 	// a worker does not decode them again.
 	decoded sync.Map
+	// hook is what the webhook handler needs of Run.
+	hook webhookState
 }
 
 // New builds the adapter without touching the network. h may be nil when the
@@ -155,6 +162,9 @@ type Bot struct {
 func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("bot: empty token")
+	}
+	if cfg.WebhookURL != "" && len(cfg.WebhookSecret) < 16 {
+		return nil, errors.New("bot: a webhook needs a secret of at least 16 characters")
 	}
 	if r == nil {
 		return nil, errors.New("bot: nil renderer")

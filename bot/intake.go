@@ -38,9 +38,11 @@ func (b *Bot) Stats() *Stats { return &b.stats }
 var errFatal = errors.New("telegram refuses the token")
 
 // Run takes updates in until ctx is cancelled: it waits for Telegram (and
-// deletes any webhook, which would block polling), sends the replies still
-// owed from an earlier run, hands out the updates recorded and not handled
-// then, and polls. On cancel it stops polling, lets the updates
+// deletes any webhook, which would block polling, or registers the
+// webhook of Config.WebhookURL), sends the replies still owed from an
+// earlier run, hands out the updates recorded and not handled then, and
+// polls (or serves what Webhook records). On cancel it stops taking
+// updates in, lets the updates
 // in progress finish within HandleTimeout, and returns nil; updates still
 // queued stay recorded for the next start. It fails only when Telegram
 // refuses the token.
@@ -74,7 +76,14 @@ func (b *Bot) Run(ctx context.Context) error {
 		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
 	}
 	b.resume(ctx, sc)
-	b.poll(ctx, sc)
+	if b.cfg.WebhookURL != "" {
+		b.hook.sched.Store(sc)
+		b.log.Info("telegram webhook serving")
+		<-ctx.Done()
+		b.hook.sched.Store(nil)
+	} else {
+		b.poll(ctx, sc)
+	}
 	sc.close()
 	wg.Wait()
 	close(b.settle)
@@ -83,12 +92,20 @@ func (b *Bot) Run(ctx context.Context) error {
 	return nil
 }
 
-// waitTelegram deletes the webhook, retrying with backoff while Telegram
-// cannot be reached, and says what it waits for.
+// waitTelegram deletes the webhook (polling) or registers it, retrying
+// with backoff while Telegram cannot be reached, and says what it waits
+// for. A webhook gets max_connections 1: Telegram then posts updates one
+// at a time, in order, as the ingest's offset expects.
 func (b *Bot) waitTelegram(ctx context.Context) error {
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	for {
-		_, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		var err error
+		if b.cfg.WebhookURL != "" {
+			_, err = b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret,
+				MaxConnections: 1, AllowedUpdates: allowedUpdates})
+		} else {
+			_, err = b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		}
 		if err == nil || ctx.Err() != nil {
 			return nil
 		}
@@ -200,6 +217,9 @@ func (b *Bot) settleLoop(ctx context.Context) {
 	}
 }
 
+// allowedUpdates are the update types the bot asks Telegram for.
+var allowedUpdates = []string{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery}
+
 // getUpdatesAnswer is the Bot API's answer to getUpdates, each update kept
 // raw so that one that does not decode spoils nothing else.
 type getUpdatesAnswer struct {
@@ -269,7 +289,7 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMessage, wait time.Duration, err error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int((b.cfg.PollTimeout - time.Second).Seconds()),
-		"allowed_updates": []string{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery},
+		"allowed_updates": allowedUpdates,
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
 		b.cfg.APIURL+"/bot"+b.cfg.Token+"/getUpdates", bytes.NewReader(body))
