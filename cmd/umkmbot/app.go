@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -47,6 +48,10 @@ type app struct {
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
 	mem *memory.Store
+	// webhook receives Telegram's updates at webhookPath (WEBHOOK_URL);
+	// nil when the bot polls.
+	webhook     http.Handler
+	webhookPath string
 	// volatile: Redis keeps nothing on disk.
 	volatile bool
 	closers  []func()

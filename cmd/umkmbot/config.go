@@ -47,6 +47,10 @@ type config struct {
 	// http://localhost and ListenAddr's port.
 	ListenAddr string
 	PublicURL  string
+	// WebhookURL, when set, receives updates by webhook (WebhookSecret is
+	// required then); else serve polls.
+	WebhookURL    string
+	WebhookSecret string
 
 	// chat only
 	User  int64
@@ -166,6 +170,22 @@ func (c *config) settings() []setting {
 			c.PublicURL = strings.TrimRight(v, "/")
 			return nil
 		}},
+		{"WEBHOOK_URL", "webhook-url", "receive updates by webhook at this https address (behind a TLS proxy) instead of polling", func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || strings.Trim(u.Path, "/") == "" {
+				// The path is where the listener serves the webhook, beside the dashboard.
+				return errors.New("must be an https address with a path, such as https://bot.example.go.id/telegram")
+			}
+			c.WebhookURL = v
+			return nil
+		}},
+		{"WEBHOOK_SECRET", "webhook-secret", "the secret Telegram sends with each webhook request (16 to 256 of A-Z a-z 0-9 _ -)", func(v string) error {
+			if len(v) < 16 || len(v) > 256 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+				return errors.New("must be 16 to 256 letters, digits, _ or -")
+			}
+			c.WebhookSecret = v
+			return nil
+		}},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1024 {
@@ -263,6 +283,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 			if req.val == "" {
 				return nil, fmt.Errorf("config: %s is not set", req.name)
 			}
+		}
+		if c.WebhookURL != "" && c.WebhookSecret == "" {
+			return nil, errors.New("config: WEBHOOK_SECRET is not set (required with WEBHOOK_URL)")
 		}
 		if !validToken(c.Token) {
 			return nil, errors.New("config: TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC..., from @BotFather)")

@@ -65,13 +65,25 @@ func (a *app) listenDashboard() (net.Listener, error) {
 	return ln, nil
 }
 
+// handler routes the listener: Telegram's webhook at WEBHOOK_URL's path
+// when there is one, the dashboard for everything else.
+func (a *app) handler() http.Handler {
+	if a.webhook == nil {
+		return a.dash
+	}
+	mux := http.NewServeMux()
+	mux.Handle(a.webhookPath, a.webhook)
+	mux.Handle("/", a.dash)
+	return mux
+}
+
 // serveDashboard serves the dashboard on ln until ctx is cancelled, then
 // gives requests in progress a few seconds.
 func (a *app) serveDashboard(ctx context.Context, ln net.Listener) error {
 	if ln == nil {
 		return nil
 	}
-	srv := &http.Server{Handler: a.dash, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	done := make(chan struct{})
 	go func() {

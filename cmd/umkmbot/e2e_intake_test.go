@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -324,4 +326,67 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestServeWebhook runs serve in webhook mode: setWebhook with the secret,
+// a request without it refused and nothing done, an update posted twice
+// (Telegram resends on a timeout) answered once.
+func TestServeWebhook(t *testing.T) {
+	fake := telegramtest.Start(t)
+	env := serveEnv(t, fake)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const secret = "s3cret-0123456789-abcdef"
+	env["LISTEN_ADDR"], env["WEBHOOK_URL"], env["WEBHOOK_SECRET"] = addr, "https://bot.example.go.id/telegram", secret
+	p := startServe(t, env)
+	defer p.stop(t)
+	calls := fake.WaitCalls("setWebhook", 1, 15*time.Second)
+	if len(calls) == 0 || calls[0].Params["secret_token"] != secret || calls[0].Params["url"] != env["WEBHOOK_URL"] {
+		t.Fatalf("setWebhook calls %+v", calls)
+	}
+	post := func(secretHeader, body string) int {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", strings.NewReader(body))
+			if secretHeader != "" {
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
+					return resp.StatusCode
+				}
+			} else if time.Now().After(deadline) {
+				t.Fatalf("POST: %v", err)
+			}
+		}
+	}
+	update := `{"update_id":900,"message":{"message_id":1,"date":1767225600,"chat":{"id":8080,"type":"private"},
+		"from":{"id":8080,"is_bot":false,"first_name":"Budi","language_code":"id"},"text":"/start",
+		"entities":[{"type":"bot_command","offset":0,"length":6}]}}`
+	if code := post("", update); code != http.StatusUnauthorized {
+		t.Fatalf("no secret: %d, want 401", code)
+	}
+	if code := post("wrong-secret-0123456789", update); code != http.StatusUnauthorized {
+		t.Fatalf("wrong secret: %d, want 401", code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(fake.Texts(8080)); n != 0 {
+		t.Fatalf("a refused request was answered (%d messages)", n)
+	}
+	for i := range 2 {
+		if code := post(secret, update); code != http.StatusOK {
+			t.Fatalf("post %d: %d, want 200", i+1, code)
+		}
+	}
+	waitTexts(t, fake, 8080, 2)
+	time.Sleep(500 * time.Millisecond)
+	if got := fake.Texts(8080); len(got) != 2 || !strings.Contains(got[1], "Silakan pilih menu") {
+		t.Fatalf("after the update posted twice: %q, want the greeting and the menu once", got)
+	}
 }

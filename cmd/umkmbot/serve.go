@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -44,9 +46,14 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
 		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 	}, a.engine, a.catalog)
 	if err != nil {
 		return err
+	}
+	if cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL)
+		a.webhook, a.webhookPath = b.Webhook(), cmp.Or(u.Path, "/")
 	}
 	ln, err := a.listenDashboard()
 	if err != nil {
