@@ -25,7 +25,7 @@ func EncodeReply(r Reply) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return json.Marshal(w)
+	return appendReply(make([]byte, 0, 256), &w), nil
 }
 
 // DecodeReply reverses EncodeReply.
