@@ -116,7 +116,7 @@ type Owed struct {
 	// Input is the engine's fingerprint of the input that was answered.
 	Input string `json:"in,omitempty"`
 	// Replies are the engine's encoded replies; kept while not delivered.
-	Replies []byte `json:"r,omitempty"`
+	Replies json.RawMessage `json:"r,omitempty"`
 	// Undo is the session before the update, as the store keeps it (JSON:
 	// Claim.SessionRaw, never encoded again); nil for a new chat. Kept
 	// while not delivered.
