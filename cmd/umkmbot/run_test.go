@@ -39,6 +39,11 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"migrate without database", nil, []string{"migrate"}, "DATABASE_URL is not set"},
 		{"public url with a path", map[string]string{"PUBLIC_URL": "https://x.example/dasbor"}, []string{"chat"}, "PUBLIC_URL: must be the http(s) address of a host"},
 		{"bad listen addr", map[string]string{"LISTEN_ADDR": "8080"}, []string{"chat"}, "LISTEN_ADDR: must be host:port"},
+		{"webhook without a path", map[string]string{"WEBHOOK_URL": "https://bot.example.go.id"}, []string{"chat"}, "WEBHOOK_URL: must be an https address with a path"},
+		{"webhook secret too short", map[string]string{"WEBHOOK_SECRET": "short"}, []string{"chat"}, "WEBHOOK_SECRET: must be 16 to 256"},
+		{"webhook without a secret", map[string]string{"TELEGRAM_BOT_TOKEN": token, "DATABASE_URL": "postgres://x@h/db",
+			"REDIS_URL": "redis://h:6379", "WEBHOOK_URL": "https://bot.example.go.id/telegram"}, []string{"serve"}, "WEBHOOK_SECRET is not set"},
+		{"bad flood burst", map[string]string{"FLOOD_BURST": "0"}, []string{"chat"}, "FLOOD_BURST: must be a number"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +51,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want it to say %q", err, tc.want)
 			}
-			if strings.Contains(err.Error(), "SECRET") || strings.Contains(stderr, "SECRET") {
+			if strings.Contains(err.Error(), "SECRET-") || strings.Contains(stderr, "SECRET-") {
 				t.Fatalf("the token leaked: %v %s", err, stderr)
 			}
 			if first, _, _ := strings.Cut(err.Error(), "\n"); tc.name != "no command" && first != err.Error() {
