@@ -54,6 +54,7 @@ type Store struct {
 	outbox   outState
 	trains   trainState
 	loans    loanState
+	tickets  ticketState
 	// claims counts Claim calls since the last sweep of expired entries.
 	claims int
 }
