@@ -19,7 +19,7 @@ import (
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
-var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "bahasa",
+var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "tanya", "bahasa",
 	"bantuan", "datasaya", "ubahdata", "hapusdata", "berhenti", "langganan", "batal"}
 
 // serve runs the bot on Telegram until ctx is cancelled: the adapter takes
