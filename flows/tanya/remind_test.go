@@ -54,7 +54,9 @@ func TestRemindersAfterFourWorkingHours(t *testing.T) {
 	}
 	contains(t, h.Catalog.Plain("id", r.Text), "TNY-2026-000001", "/jawab 1")
 
-	// An answered question reminds nobody, until the owner writes again.
+	// An answered question reminds nobody; the owner's next message starts
+	// a new wait.
+	h.Advance(monday.Add(time.Hour).Sub(h.Now()))
 	h.Send(staff, "/jawab 1 Ada, Bu, tanggal 12 Desember.")
 	if got := remind(monday.Add(48 * time.Hour)); got != 0 {
 		t.Errorf("an answered question: %d reminders", got)
@@ -62,5 +64,9 @@ func TestRemindersAfterFourWorkingHours(t *testing.T) {
 	tk, _ := h.Store.OpenTicket(ctx, owner)
 	if tk.Status != store.TicketAnswered {
 		t.Fatalf("status %s", tk.Status)
+	}
+	h.Send(owner, "/tanya kalau tanggal 13 bagaimana?")
+	if got := remind(h.Now().Add(24 * time.Hour)); got != 2 {
+		t.Errorf("a new wait: %d reminders, want 2", got)
 	}
 }
