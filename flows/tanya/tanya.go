@@ -28,16 +28,26 @@ import (
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
-// Flow names and the owner's command.
+// Flow names, which are also their commands.
 const (
-	Name        = "tanya"
-	QueueName   = "antrean"
-	AnswerName  = "jawab"
-	CloseName   = "selesai"
-	FAQName     = "faq"
-	Command     = "tanya"
-	closeArg    = "selesai"
-	NoticeKind  = "ticket"
+	Name       = "tanya"
+	QueueName  = "antrean"
+	AnswerName = "jawab"
+	CloseName  = "selesai"
+	FAQName    = "faq"
+)
+
+// Command is the owner's command; "/tanya selesai" closes their question.
+const (
+	Command  = Name
+	closeArg = "selesai"
+)
+
+// NoticeKind is the outbox kind of staff answers.
+const NoticeKind = "ticket"
+
+// Defaults of Options.
+const (
 	defaultDay  = 3
 	defaultMenu = "menu"
 )

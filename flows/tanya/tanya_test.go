@@ -109,6 +109,8 @@ func TestFAQAnswers(t *testing.T) {
 	ft.Want(t, h.TapLabel(owner, "Tanya Petugas"), "tanya_ask")
 	ft.Want(t, h.Send(owner, "Bagaimana cara membuat NIB?"), "tanya_faq")
 	ft.Want(t, h.TapLabel(owner, "Ya, sudah terjawab"), "tanya_faq_thanks", "menu_prompt")
+	ft.Want(t, h.Send(owner, "/tanya kapan dana saya cair"), "tanya_faq")
+	ft.Want(t, h.Send(owner, "iya"), "tanya_faq_thanks", "menu_prompt")
 	if list, _ := h.Store.TicketsOf(context.Background(), owner); len(list) != 0 {
 		t.Errorf("an answered FAQ opened a ticket: %+v", list)
 	}

@@ -1,8 +1,9 @@
 // Package memory implements every store interface in process memory:
-// sessions, users, staff, registrations, trainings and loans on Store, the
-// outbox and campaigns on Store.Outbox(), the rate and attempt limiters
-// (NewLimiter, NewAttempts), the intake's record of updates (NewIngest)
-// and the dashboard's login links and sessions (NewWebAuth). The
+// sessions, users, staff, registrations, trainings, loans and the owners'
+// questions (tickets) on Store, the outbox and campaigns on Store.Outbox(),
+// the rate and attempt limiters (NewLimiter, NewAttempts), the intake's
+// record of updates (NewIngest) and the dashboard's login links and
+// sessions (NewWebAuth). The
 // dashboard's figures (store.StatsStore) have no memory implementation:
 // they are SQL aggregates, and `umkmbot chat` serves the dashboard only
 // with a database.
