@@ -99,14 +99,11 @@ func newOwner(opt Options) *flows.Flow {
 		Title:    flows.T("tanya_title"),
 		Start:    "ask",
 		Commands: []string{Command},
-		Phrases: map[string]string{
-			"sudah terima kasih": closeArg, "sudah makasih": closeArg, "sudah cukup terima kasih": closeArg,
-			"done thank you": closeArg, "done thanks": closeArg,
-		},
+		Phrases:  closePhrases,
 		Events: fsm.Events{
 			{Name: "faq", Src: []string{"ask", "offer"}, Dst: "faq"},
 		},
-		Enter: func(c *flows.Ctx) (string, error) { return enter(c, opt) },
+		Enter: func(c *flows.Ctx) (string, error) { return enter(c, opt, false) },
 		Steps: map[string]*flows.Step{
 			"ask": {
 				Prompt: func(c *flows.Ctx) flows.Reply {
@@ -118,6 +115,9 @@ func newOwner(opt Options) *flows.Flow {
 				Help: flows.T("tanya_ask_help"),
 				Text: true,
 				Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
+					if _, done := closePhrases[field.Normalize(in.Text)]; done && c.Get(kOpen) != "" {
+						return enter(c, opt, true)
+					}
 					c.Set(kQuestion, in.Text)
 					return suggestOrSubmit(c, opt)
 				},
@@ -168,11 +168,18 @@ func newOwner(opt Options) *flows.Flow {
 	}
 }
 
-// enter starts the owner's flow: /tanya selesai closes the open ticket,
-// /tanya with a question goes on with it, text the bot did not understand
-// is offered to be passed on, and a bare /tanya (or the menu entry) asks
-// for the question.
-func enter(c *flows.Ctx, opt Options) (string, error) {
+// closePhrases are what owners type to close their question; they run
+// "/tanya selesai" (Flow.Phrases, compared as normalized words).
+var closePhrases = map[string]string{
+	"sudah terima kasih": closeArg, "sudah makasih": closeArg, "sudah cukup terima kasih": closeArg,
+	"done thank you": closeArg, "done thanks": closeArg,
+}
+
+// enter starts the owner's flow: /tanya selesai (or closing set) closes
+// the open ticket, /tanya with a question goes on with it, text the bot did
+// not understand is offered to be passed on, and a bare /tanya (or the menu
+// entry) asks for the question.
+func enter(c *flows.Ctx, opt Options, closing bool) (string, error) {
 	open, err := opt.Tickets.OpenTicket(c, c.UserID())
 	switch {
 	case err == nil:
@@ -182,7 +189,7 @@ func enter(c *flows.Ctx, opt Options) (string, error) {
 	}
 	u := c.Update
 	switch {
-	case u.Command == Command && field.Normalize(u.Args) == closeArg:
+	case closing || u.Command == Command && field.Normalize(u.Args) == closeArg:
 		return closeOwn(c, opt, open, err == nil)
 	case u.Command == Command && u.Args != "":
 		c.Set(kQuestion, u.Args)

@@ -141,6 +141,12 @@ func TestMessagesJoinTheOpenTicket(t *testing.T) {
 	if list, _ := h.Store.TicketsOf(context.Background(), owner); len(list) != 1 {
 		t.Errorf("%d tickets, want 1", len(list))
 	}
+	// At the question prompt, the closing words close it rather than join.
+	ft.Want(t, h.Send(owner, "/tanya"), "tanya_ask_join")
+	ft.Want(t, h.Send(owner, "Sudah, terima kasih!"), "tanya_closed_owner", "menu_prompt")
+	if tk, _ := h.Store.Ticket(context.Background(), tk.ID); tk.Status != store.TicketClosed || len(tk.Messages) != 3 {
+		t.Errorf("ticket %+v, want closed with 3 messages", tk)
+	}
 }
 
 // TestStaffCommands: usage, unknown numbers, and /selesai by staff.
