@@ -3,6 +3,7 @@ package tanya
 import (
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
@@ -97,9 +98,20 @@ func newClose(opt Options) *flows.Flow {
 		case err != nil:
 			return err
 		}
-		c.Say("tanya_closed_staff", "Number", t.Number)
+		first := flows.T("tanya_unanswered")
+		if !t.FirstResponseAt.IsZero() {
+			first = duration(t.FirstResponseAt.Sub(t.CreatedAt))
+		}
+		c.Say("tanya_closed_staff", "Number", t.Number, "First", first,
+			"Total", duration(t.ClosedAt.Sub(t.CreatedAt)))
 		return nil
 	})
+}
+
+// duration says how long something took, in days, hours and minutes.
+func duration(d time.Duration) flows.Text {
+	m := int64(d.Round(time.Minute) / time.Minute)
+	return flows.T("tanya_duration", "D", m/(24*60), "H", m/60%24, "M", m%60)
 }
 
 // newFAQList is /faq: the FAQ as owners are offered it, in the staff

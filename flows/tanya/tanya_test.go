@@ -160,7 +160,10 @@ func TestStaffCommands(t *testing.T) {
 	ft.Want(t, h.Send(staff, "/selesai"), "tanya_close_usage")
 	ft.Want(t, h.Send(staff, "/jawab 42 halo"), "tanya_not_found")
 	ft.Want(t, h.Send(staff, "/selesai 42"), "tanya_not_found")
-	ft.Want(t, h.Send(staff, "/selesai 1"), "tanya_closed_staff")
+	h.Advance(26*time.Hour + 5*time.Minute)
+	rs := h.Send(staff, "/selesai 1")
+	ft.Want(t, rs, "tanya_closed_staff")
+	contains(t, h.Plain(rs), "Waktu sampai jawaban pertama: belum dijawab · sampai selesai: 1 hari 2 jam 5 menit.")
 	tk, err := h.Store.Ticket(context.Background(), 1)
 	if err != nil || tk.Status != store.TicketClosed || tk.ClosedBy != staff || !tk.ClosedAt.Equal(h.Now()) {
 		t.Fatalf("closed ticket %+v, %v", tk, err)
