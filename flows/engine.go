@@ -50,6 +50,11 @@ type Config struct {
 	// StopFlow, when set, names the flow started when someone outside a
 	// form types "berhenti" or "stop": they may mean the announcements.
 	StopFlow string
+	// NotUnderstood, when set, names the flow started when free text typed
+	// outside any flow is not understood (it offers to pass the message to
+	// a person); the flow sees the text in its Enter (c.Update). Without
+	// it such text gets "err_not_understood" and the menu.
+	NotUnderstood string
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of
@@ -188,6 +193,9 @@ func (e *Engine) step(c *Ctx) error {
 		}
 	}
 	if s.Flow == "" {
+		if e.flows[e.cfg.NotUnderstood] != nil {
+			return e.startFlow(c, e.cfg.NotUnderstood, "")
+		}
 		c.Say("err_not_understood")
 		return e.startFlow(c, e.cfg.Menu, "")
 	}

@@ -81,6 +81,9 @@ type DeletionReport struct {
 	// LoanLinks are the loans the account is unlinked from (the loan
 	// records stay: Kept).
 	LoanLinks int
+	// Tickets are the owner's questions to the Dinas ("Tanya petugas"),
+	// deleted with their messages.
+	Tickets int
 	// Subscription: the owner receives the Dinas's announcements (as a
 	// registered owner) or has a choice about them on record; both go.
 	Subscription bool

@@ -4,7 +4,8 @@
 // contract suite in store/storetest checks.
 //
 // The dashboard adds WebAuthStore (login links, browser sessions),
-// StatsStore (aggregates) and Dataset (bulk demo data).
+// StatsStore (aggregates) and Dataset (bulk demo data). TicketStore keeps
+// the owners' questions to the Dinas ("Tanya petugas") and the answers.
 //
 // It imports nothing from the project and no driver: flows and cmd may import
 // it; implementations live in its sub-packages.

@@ -17,6 +17,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/flows/loan"
 	"github.com/diskum-tangerang/umkmbot/flows/menu"
 	"github.com/diskum-tangerang/umkmbot/flows/registration"
+	"github.com/diskum-tangerang/umkmbot/flows/tanya"
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -36,6 +37,7 @@ type app struct {
 	regs     store.RegistrationStore
 	trains   store.TrainingStore
 	loans    store.LoanStore
+	tickets  store.TicketStore
 	outbox   store.OutboxStore
 	camps    store.CampaignStore
 	limiter  store.RateLimiter
@@ -86,11 +88,13 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
+		a.tickets = db
 		stats = db
 	} else {
 		a.mem = memory.New()
 		out := a.mem.Outbox()
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = a.mem, a.mem, a.mem, a.mem, a.mem, out, out
+		a.tickets = a.mem
 	}
 	if cfg.RedisURL != "" {
 		var rdb *goredis.Client
@@ -120,7 +124,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
 		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
-		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk,
+		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk, NotUnderstood: tanya.Name,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err
@@ -140,9 +144,11 @@ func (a *app) flows() []*flows.Flow {
 	loanOpt := loan.Options{Menu: menu.Name, MaxTries: rstore.DefaultMaxAttempts, Users: a.users}
 	drOpt := datarights.Options{Menu: menu.Name, Loans: func(ctx context.Context, user int64) ([]flows.Text, error) {
 		return loan.DataLines(ctx, a.loans, user)
+	}, Tickets: func(ctx context.Context, user int64) ([]flows.Text, error) {
+		return tanya.DataLines(ctx, a.tickets, user)
 	}}
 	list := []*flows.Flow{
-		menu.New(menu.Options{Registration: registration.Name, Training: training.Name, Loan: loan.Name,
+		menu.New(menu.Options{Registration: registration.Name, Training: training.Name, Loan: loan.Name, Ask: tanya.Name,
 			DeepLinks: map[string]string{training.DeepLinkPrefix: "/pelatihan"}}),
 		menu.NewLang(a.users, locales.Languages),
 		registration.New(a.regs, regOpt),
@@ -156,6 +162,7 @@ func (a *app) flows() []*flows.Flow {
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
 	list = append(list, broadcast.New(a.camps, a.broadcastOptions())...)
 	list = append(list, dasbor.New(a.dasborLinks()))
+	list = append(list, tanya.New(tanya.Options{Tickets: a.tickets, Labels: a.catalog, Menu: menu.Name})...)
 	return list
 }
 

@@ -68,7 +68,7 @@ func TestChatScript(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Selamat datang di layanan UMKM Dinas Koperasi dan Usaha Mikro Kabupaten Tangerang",
-		"[1] Daftar Usaha", "[2] Pelatihan", "[3] Cek Pinjaman", "[4] Bantuan", "[5] Bahasa",
+		"[1] Daftar Usaha", "[2] Pelatihan", "[3] Cek Pinjaman", "[4] Bantuan", "[5] Tanya Petugas", "[6] Bahasa",
 		"Silakan pilih bahasa.", "[1] Bahasa Indonesia", "[2] English",
 	} {
 		if !strings.Contains(out, want) {
@@ -81,7 +81,7 @@ func TestChatScript(t *testing.T) {
 }
 
 func TestChatScriptTapsSwitchesUsersAndLanguage(t *testing.T) {
-	script := "# owner picks English\n/start\n[5]\n[2]\n@1002 /start\n[9]\n@1001 menu\n!kontak 08123456789\n"
+	script := "# owner picks English\n/start\n[6]\n[2]\n@1002 /start\n[9]\n@1001 menu\n!kontak 08123456789\n"
 	out, _, err := runWith(t, nil, script, "chat", "--lang", "en")
 	if err != nil {
 		t.Fatal(err)

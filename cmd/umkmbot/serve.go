@@ -15,6 +15,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/bot/outbox"
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	"github.com/diskum-tangerang/umkmbot/flows/tanya"
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -22,7 +23,7 @@ import (
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
-var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "bahasa",
+var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "tanya", "bahasa",
 	"bantuan", "datasaya", "ubahdata", "hapusdata", "berhenti", "langganan", "batal"}
 
 // serve runs the bot on Telegram until ctx is cancelled: the adapter takes
@@ -160,8 +161,8 @@ func (a *app) langOf(ctx context.Context, user int64) string {
 	return lang
 }
 
-// schedule queues due training reminders and expires waitlist offers
-// every minute, and once at start (the bot may have been down).
+// schedule queues due training reminders, expires waitlist offers and
+// recalls waiting questions to the staff every minute, and once at start (the bot may have been down).
 func (a *app) schedule(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -178,6 +179,11 @@ func (a *app) schedule(ctx context.Context) {
 func (a *app) tick(ctx context.Context, now time.Time) {
 	if err := training.QueueDue(ctx, a.trains, now, a.trainingOptions()); err != nil && ctx.Err() == nil {
 		a.log.Error("training reminders", "err", err)
+	}
+	// Questions waiting four working hours are recalled to the staff named
+	// in the configuration (STAFF_IDS).
+	if _, err := tanya.QueueReminders(ctx, a.tickets, a.outbox, a.cfg.StaffIDs, tanya.Hours{}, now); err != nil && ctx.Err() == nil {
+		a.log.Error("question reminders", "err", err)
 	}
 }
 

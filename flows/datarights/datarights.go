@@ -32,6 +32,9 @@ type Options struct {
 	// Loans lists, one line each, the loans linked to the user (nil when
 	// loans are not served).
 	Loans func(ctx context.Context, userID int64) ([]flows.Text, error)
+	// Tickets lists, one entry each, the user's questions to the Dinas
+	// with their messages (nil when they are not served).
+	Tickets func(ctx context.Context, userID int64) ([]flows.Text, error)
 }
 
 func (o Options) menu() string {
@@ -103,6 +106,15 @@ func showData(c *flows.Ctx, regs store.RegistrationStore, opt Options) error {
 		}
 		if len(loans) > 0 {
 			c.Say("data_loans", "Loans", loans)
+		}
+	}
+	if opt.Tickets != nil {
+		tickets, err := opt.Tickets(c, c.UserID())
+		if err != nil {
+			return err
+		}
+		if len(tickets) > 0 {
+			c.Say("data_tickets", "Tickets", tickets)
 		}
 	}
 	lines := make([]flows.Text, 0, len(consents))

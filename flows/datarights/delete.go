@@ -17,6 +17,7 @@ const (
 	kSeats    = "seats"
 	kWaiting  = "waiting"
 	kLinks    = "links"
+	kTickets  = "tickets"
 	kSubs     = "subs"
 )
 
@@ -80,7 +81,7 @@ func NewDelete(regs store.RegistrationStore, opt Options) *flows.Flow {
 // keepReport keeps the preview's counts for the prompt.
 func keepReport(c *flows.Ctx, r store.DeletionReport) {
 	for k, n := range map[string]int{kRegs: r.Registrations, kConsents: r.Consents, kSeats: r.Bookings,
-		kWaiting: r.Waitlist, kLinks: r.LoanLinks} {
+		kWaiting: r.Waitlist, kLinks: r.LoanLinks, kTickets: r.Tickets} {
 		c.Set(k, strconv.Itoa(n))
 	}
 	c.Set(kSubs, strconv.FormatBool(r.Subscription))
@@ -90,7 +91,7 @@ func keepReport(c *flows.Ctx, r store.DeletionReport) {
 func keptReport(c *flows.Ctx) store.DeletionReport {
 	return store.DeletionReport{Registrations: atoi(c.Get(kRegs)), Consents: atoi(c.Get(kConsents)),
 		Bookings: atoi(c.Get(kSeats)), Waitlist: atoi(c.Get(kWaiting)), LoanLinks: atoi(c.Get(kLinks)),
-		Subscription: c.Get(kSubs) == "true"}
+		Tickets: atoi(c.Get(kTickets)), Subscription: c.Get(kSubs) == "true"}
 }
 
 // deletionLines lists, one line each, what a deletion removes: only what
@@ -108,6 +109,7 @@ func deletionLines(r store.DeletionReport) []flows.Text {
 	add("data_del_seats", r.Bookings)
 	add("data_del_waitlist", r.Waitlist)
 	add("data_del_loan_links", r.LoanLinks)
+	add("data_del_tickets", r.Tickets)
 	if r.Subscription {
 		lines = append(lines, flows.T("data_del_subscription"))
 	}

@@ -60,6 +60,8 @@ type Options struct {
 	Flows func(h *Harness) []*flows.Flow
 	// StopFlow is passed to the engine (flows.Config.StopFlow).
 	StopFlow string
+	// NotUnderstood is passed to the engine (flows.Config.NotUnderstood).
+	NotUnderstood string
 }
 
 // New builds a harness with the menu and language flows plus extra.
@@ -86,7 +88,7 @@ func New(t testing.TB, opt Options, extra ...*flows.Flow) *Harness {
 	h.Engine, err = flows.New(flows.Config{
 		Sessions: sessions, Users: h.Store, Labels: cat, Now: h.Now, Menu: menu.Name,
 		Languages: locales.Languages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Shortcut: menu.Shortcut, StopFlow: opt.StopFlow,
+		Shortcut: menu.Shortcut, StopFlow: opt.StopFlow, NotUnderstood: opt.NotUnderstood,
 		Staff: func(_ context.Context, id int64) (bool, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()

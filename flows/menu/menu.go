@@ -25,6 +25,10 @@ type Options struct {
 	// Registration, Training and Loan name the flows behind the menu
 	// entries.
 	Registration, Training, Loan string
+	// Ask names the flow behind the "Tanya Petugas" entry; it also takes
+	// over text the menu does not understand (it offers to pass it to a
+	// person). "" leaves the entry out.
+	Ask string
 	// DeepLinks maps a /start payload prefix to the command it opens:
 	// {"pelatihan_": "/pelatihan"} makes t.me/<bot>?start=pelatihan_12 run
 	// "/pelatihan 12".
@@ -62,10 +66,13 @@ func New(opt Options) *flows.Flow {
 		Steps: map[string]*flows.Step{
 			"main": {
 				Prompt: func(c *flows.Ctx) flows.Reply {
-					return flows.Say("menu_prompt").
+					r := flows.Say("menu_prompt").
 						WithRow(flows.Btn("menu_daftar", "daftar"), flows.Btn("menu_pelatihan", "pelatihan")).
-						WithRow(flows.Btn("menu_pinjaman", "pinjaman"), flows.Btn("menu_bantuan", "bantuan")).
-						WithRow(flows.Btn("menu_bahasa", "bahasa"))
+						WithRow(flows.Btn("menu_pinjaman", "pinjaman"), flows.Btn("menu_bantuan", "bantuan"))
+					if opt.Ask != "" {
+						return r.WithRow(flows.Btn("menu_tanya", "tanya"), flows.Btn("menu_bahasa", "bahasa"))
+					}
+					return r.WithRow(flows.Btn("menu_bahasa", "bahasa"))
 				},
 				Help: flows.T("help_menu"),
 				Text: true,
@@ -82,6 +89,11 @@ func New(opt Options) *flows.Flow {
 					case "bahasa":
 						c.Switch(LangName, "")
 						return flows.End, nil
+					case "tanya":
+						if opt.Ask != "" {
+							c.Run("/tanya")
+							return flows.End, nil
+						}
 					}
 					for _, en := range entries {
 						if en.choice != choice {
@@ -93,6 +105,11 @@ func New(opt Options) *flows.Flow {
 							return flows.Stay, nil
 						}
 						c.Switch(en.flow, "")
+						return flows.End, nil
+					}
+					if opt.Ask != "" && in.Text != "" {
+						// Not a menu entry: perhaps a question for a person.
+						c.Switch(opt.Ask, "")
 						return flows.End, nil
 					}
 					return flows.Stay, flows.Invalid("err_not_understood")
@@ -113,6 +130,8 @@ func typedChoice(text string) string {
 		return "pinjaman"
 	case "/bahasa":
 		return "bahasa"
+	case "/tanya":
+		return "tanya"
 	}
 	return ""
 }
@@ -121,6 +140,7 @@ func typedChoice(text string) string {
 // first: "daftar pelatihan" is about trainings, not registering a business.
 // A phrase matches when the message contains its words in order.
 var shortcuts = []struct{ phrase, cmd string }{
+	{"tanya petugas", "/tanya"}, {"ask staff", "/tanya"},
 	{"pelatihan saya", "/pelatihansaya"}, {"jadwal saya", "/pelatihansaya"}, {"my training", "/pelatihansaya"},
 	{"ubah data", "/ubahdata"}, {"perbaiki data", "/ubahdata"}, {"ganti data", "/ubahdata"},
 	{"hapus data", "/hapusdata"}, {"delete my data", "/hapusdata"},

@@ -1,11 +1,11 @@
 // Package memory implements every store interface in process memory:
-// sessions, users, staff, registrations, trainings and loans on Store, the
-// outbox and campaigns on Store.Outbox(), the rate and attempt limiters
-// (NewLimiter, NewAttempts), the intake's record of updates (NewIngest)
-// and the dashboard's login links and sessions (NewWebAuth). The
-// dashboard's figures (store.StatsStore) have no memory implementation:
-// they are SQL aggregates, and `umkmbot chat` serves the dashboard only
-// with a database.
+// sessions, users, staff, registrations, trainings, loans and the owners'
+// questions (tickets) on Store, the outbox and campaigns on Store.Outbox(),
+// the rate and attempt limiters (NewLimiter, NewAttempts), the intake's
+// record of updates (NewIngest) and the dashboard's login links and
+// sessions (NewWebAuth). The dashboard's figures (store.StatsStore) have no
+// memory implementation: they are SQL aggregates, and `umkmbot chat` serves
+// the dashboard only with a database.
 //
 // It is a real implementation, not a mock: it passes the same contract suite
 // (store/storetest) as the Redis and Postgres stores. Sessions are kept
@@ -54,6 +54,7 @@ type Store struct {
 	outbox   outState
 	trains   trainState
 	loans    loanState
+	tickets  ticketState
 	// claims counts Claim calls since the last sweep of expired entries.
 	claims int
 }

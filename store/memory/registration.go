@@ -255,6 +255,7 @@ func (s *Store) deletion(userID int64) store.DeletionReport {
 	if report.LoanLinks > 0 {
 		report.Kept["loans"] = report.LoanLinks
 	}
+	report.Tickets = s.tickets.count(userID)
 	_, chose := s.outbox.prefs[userID]
 	report.Subscription = chose || report.Registrations > 0
 	return report
@@ -294,6 +295,7 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	st.consents = kept
 	delete(s.users, userID)
 	links := s.loans.forget(userID)
+	tickets := s.tickets.forget(userID)
 	// As in Postgres: places in trainings are given up (attended ones stay
 	// counted, without the account), unsent messages are dropped and the
 	// bodies of sent ones erased.
@@ -318,8 +320,8 @@ func (s *Store) DeleteUserData(ctx context.Context, userID int64) (store.Deletio
 	}
 	delete(s.outbox.prefs, userID)
 	st.appendAudit(store.AuditEntry{Actor: userID, Action: "delete", Object: userObject(userID),
-		Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d",
-			report.Registrations, report.Consents, links)}, now)
+		Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d tickets deleted=%d",
+			report.Registrations, report.Consents, links, tickets)}, now)
 	return report, nil
 }
 

@@ -104,12 +104,16 @@ func (db *DB) DeleteUserData(ctx context.Context, userID int64) (store.DeletionR
 		if _, err := tx.Exec(ctx, `DELETE FROM user_prefs WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("delete preferences: %w", err)
 		}
+		// Questions to the Dinas go with their messages (ON DELETE CASCADE).
+		if _, err := tx.Exec(ctx, `DELETE FROM tickets WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("delete tickets: %w", err)
+		}
 		return audit(ctx, tx, store.AuditEntry{
 			Actor:  userID,
 			Action: "delete",
 			Object: userObject(userID),
-			Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d",
-				report.Registrations, report.Consents, links),
+			Detail: fmt.Sprintf("registrations anonymised=%d consents deleted=%d loan links deleted=%d tickets deleted=%d",
+				report.Registrations, report.Consents, links, report.Tickets),
 		})
 	})
 	if err != nil {
@@ -145,8 +149,9 @@ func deletion(ctx context.Context, tx pgx.Tx, userID int64) (store.DeletionRepor
 			(SELECT count(*) FROM bookings WHERE user_id = $1 AND status IN ('booked', 'offered')),
 			(SELECT count(*) FROM bookings WHERE user_id = $1 AND status = 'waitlisted'),
 			(SELECT count(*) FROM loan_links WHERE user_id = $1),
+			(SELECT count(*) FROM tickets WHERE user_id = $1),
 			EXISTS (SELECT 1 FROM user_prefs WHERE user_id = $1)`, userID).
-		Scan(&r.Registrations, &r.Consents, &r.Bookings, &r.Waitlist, &r.LoanLinks, &prefs)
+		Scan(&r.Registrations, &r.Consents, &r.Bookings, &r.Waitlist, &r.LoanLinks, &r.Tickets, &prefs)
 	if err != nil {
 		return store.DeletionReport{}, fmt.Errorf("count the data of user %d: %w", userID, err)
 	}
