@@ -89,6 +89,9 @@ func (b *Bot) waitTelegram(ctx context.Context) error {
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	for {
 		_, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		if ctx.Err() == nil {
+			b.apiResult("deleteWebhook", err)
+		}
 		if err == nil || ctx.Err() != nil {
 			return nil
 		}
@@ -130,8 +133,10 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 	case admitted:
 	case floodWarn:
 		b.stats.FloodDropped.Add(1)
+		b.countUpdate(rawKind(in.Raw), OutcomeFloodDropped)
 	case flooded:
 		b.stats.FloodDropped.Add(1)
+		b.countUpdate(rawKind(in.Raw), OutcomeFloodDropped)
 		b.decoded.Delete(in.UpdateID)
 		b.ack(context.Background(), in)
 	}
@@ -225,10 +230,11 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 			return
 		}
 		raws, wait, err := b.getUpdates(ctx, offset)
+		if ctx.Err() != nil {
+			return
+		}
+		b.apiResult("getUpdates", err)
 		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
 			if !failing {
 				b.log.Warn("waiting for Telegram: getUpdates failed", "err", redact(err))
 			}
@@ -287,7 +293,7 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMess
 		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, answer does not decode", resp.StatusCode)
 	}
 	if !ans.OK {
-		err := fmt.Errorf("getUpdates: %d %s", ans.ErrorCode, ans.Description)
+		err := &codeError{code: ans.ErrorCode, msg: fmt.Sprintf("getUpdates: %d %s", ans.ErrorCode, ans.Description)}
 		return nil, time.Duration(ans.Parameters.RetryAfter) * time.Second, err
 	}
 	return ans.Result, 0, nil
@@ -332,6 +338,7 @@ func (b *Bot) deadLetter(ctx context.Context, id int64, raw json.RawMessage, err
 	}
 	kind := updateType(raw)
 	b.stats.Undecodable.Add(1)
+	b.countUpdate(rawKind(raw), OutcomeUndecodable)
 	b.log.Error("update does not decode: skipped", "update_id", id, "type", kind, "reason", reason)
 	d := store.DeadLetter{UpdateID: id, Type: kind, Reason: reason, At: time.Now().UTC()}
 	if err := b.cfg.Ingest.AddDeadLetter(ctx, d); err != nil {

@@ -53,6 +53,11 @@ type Config struct {
 	// StopFlow, when set, names the flow started when someone outside a
 	// form types "berhenti" or "stop": they may mean the announcements.
 	StopFlow string
+	// Observe, when set, is called after each update Process handled with
+	// the flow it went to and how long Process took: the chat's flow when
+	// the update came, unless that was none or the menu, then the flow the
+	// update left it in ("" when none). It must return quickly.
+	Observe func(flow string, d time.Duration)
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of
@@ -135,6 +140,10 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 // those come first, and the input is taken as an answer to the question
 // the user did see (owed.go).
 func (e *Engine) Process(ctx context.Context, u Update) Outcome {
+	start, flow := time.Now(), ""
+	if e.cfg.Observe != nil {
+		defer func() { e.cfg.Observe(flow, time.Since(start)) }()
+	}
 	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
 	claim, err := e.claim(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
@@ -168,9 +177,13 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	if err := e.keepClientLang(ctx, s, u); err != nil {
 		log.Warn("keep client language", "err", err)
 	}
-	before := s.Lang
+	before, flowBefore := s.Lang, s.Flow
 	c := &Ctx{Context: ctx, Update: u, Now: e.cfg.Now(), e: e, s: s}
-	if err := e.safeStep(c); err != nil {
+	err = e.safeStep(c)
+	if flow = flowBefore; flow == "" || flow == e.cfg.Menu {
+		flow = s.Flow
+	}
+	if err != nil {
 		log.Error("update failed", "flow", s.Flow, "state", s.State, "err", err)
 		e.abort(claim, log)
 		if unreachable(err) {
