@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -42,6 +43,10 @@ type app struct {
 	engine   *flows.Engine
 	// rdb is the Redis client, nil without REDIS_URL.
 	rdb *goredis.Client
+	// db is the PostgreSQL store, nil without DATABASE_URL.
+	db *postgres.DB
+	// metrics are serve's Prometheus series, nil elsewhere.
+	metrics *metrics
 	// dash is the Dasbor Dinas, nil without a database.
 	dash *dashboard.Server
 	// mem is set when the records live in memory (umkmbot chat without a
@@ -57,9 +62,15 @@ type app struct {
 //
 // With wait set (serve), a database or Redis that does not answer yet is
 // waited for, with backoff and a log line saying what is awaited; only a
-// malformed URL ends it.
+// malformed URL ends it. Serve also gets the metrics, which the engine
+// reports to.
 func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *app, err error) {
 	a = &app{cfg: cfg, log: log}
+	var observe func(string, time.Duration)
+	if wait {
+		a.metrics = newMetrics()
+		observe = a.metrics.observeFlow
+	}
 	defer func() {
 		if err != nil {
 			a.close()
@@ -80,6 +91,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 		}); err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
+		a.db = db
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
 		stats = db
 	} else {
@@ -115,7 +127,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
 		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
-		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk,
+		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk, Observe: observe,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err

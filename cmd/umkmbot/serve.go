@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -24,9 +25,9 @@ var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansay
 
 // serve runs the bot on Telegram until ctx is cancelled: the adapter takes
 // updates, the outbox sender delivers proactive messages, the scheduler
-// queues training reminders, and the staff dashboard answers on
-// LISTEN_ADDR. On cancel each finishes what it
-// took in.
+// queues training reminders, and LISTEN_ADDR answers with the staff
+// dashboard and the operator's endpoints (ops.go). On cancel each finishes
+// what it took in.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	a, err := newApp(ctx, cfg, log, true)
 	if err != nil {
@@ -41,20 +42,27 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
-		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate,
+		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 	}, a.engine, a.catalog)
 	if err != nil {
 		return err
 	}
-	ln, err := a.listenDashboard()
+	ln, err := a.listen()
 	if err != nil {
 		return err
 	}
+	a.metrics.addStoreGauges(a.db.OutboxDue, ingest.DeadLetterCount)
+	var dash http.Handler
+	if a.dash != nil {
+		dash = a.dash
+	}
+	h := a.opsHandler(dash, a.metrics, a.readyChecks(b.LastAPISuccess))
 	sender := a.sender(b, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	sender.Observe = a.metrics.outboxResult
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := a.serveDashboard(ctx, ln); err != nil {
-			log.Error("dashboard", "err", err)
+		if err := a.serveHTTP(ctx, ln, h); err != nil {
+			log.Error("http listener", "err", err)
 		}
 	})
 	wg.Go(func() {
