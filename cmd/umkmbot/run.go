@@ -58,7 +58,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	}
 	switch cmd {
 	case "serve":
-		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel,
+			ReplaceAttr: hideIDs(logKey(cfg))}))
 		return serve(ctx, cfg, log)
 	case "export":
 		return export(ctx, cfg, sub, sio)
