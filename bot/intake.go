@@ -230,11 +230,11 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 			return
 		}
 		raws, wait, err := b.getUpdates(ctx, offset)
-		if ctx.Err() != nil {
-			return
-		}
-		b.apiResult("getUpdates", err)
 		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			b.apiResult("getUpdates", err)
 			if !failing {
 				b.log.Warn("waiting for Telegram: getUpdates failed", "err", redact(err))
 			}
@@ -242,6 +242,7 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 			sleep(ctx, max(wait, bo.next()))
 			continue
 		}
+		b.apiResult("getUpdates", nil)
 		if failing {
 			b.log.Info("getUpdates answers again")
 			failing = false
