@@ -178,8 +178,9 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// TestServeMetrics: after a short conversation through serve, /readyz
-// says ready and /metrics shows the umkmbot series.
+// TestServeMetrics: after a short conversation through serve, and one
+// update that does not decode, /readyz says ready and /metrics shows the
+// umkmbot series.
 func TestServeMetrics(t *testing.T) {
 	fake := telegramtest.Start(t)
 	fake.SetMaxWait(200 * time.Millisecond)
@@ -193,6 +194,10 @@ func TestServeMetrics(t *testing.T) {
 	data, msg := buttonData(t, fake, c.user, "Setuju")
 	fake.PushCallback(c.user, data, msg)
 	c.await("Setuju", "nama lengkap")
+	fake.PushRaw(`{"message":{"message_id":7,"date":1767225600,"chat":{"id":5252,"type":"private"},
+		"from":{"id":5252,"is_bot":false,"first_name":"Budi"},"text":"halo",
+		"forward_origin":{"type":"story_reply","date":1767225600}}}`)
+	waitTexts(t, fake, 5252, 1)
 
 	if code, body := httpGet(t, base+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("healthz: %d %q", code, body)
@@ -214,9 +219,11 @@ func TestServeMetrics(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	for _, want := range []string{
-		`umkmbot_updates_total{outcome="handled",type="message"} 2`,
+		// The undecodable one too: its sender is told it could not be read.
+		`umkmbot_updates_total{outcome="handled",type="message"} 3`,
 		`umkmbot_updates_total{outcome="handled",type="callback_query"} 1`,
-		`umkmbot_updates_total{outcome="undecodable",type="message"} 0`,
+		`umkmbot_updates_total{outcome="undecodable",type="message"} 1`,
+		`umkmbot_updates_total{outcome="flood_dropped",type="message"} 0`,
 		`umkmbot_handling_seconds_count{flow="menu"} 1`,
 		`umkmbot_handling_seconds_count{flow="reg"} 2`,
 		`umkmbot_telegram_api_calls_total{method="getUpdates",result="ok"}`,
@@ -224,14 +231,14 @@ func TestServeMetrics(t *testing.T) {
 		`umkmbot_telegram_api_calls_total{method="answerCallbackQuery",result="ok"} 1`,
 		`umkmbot_replies_lost_total 0`,
 		"umkmbot_outbox_backlog 0",
-		"umkmbot_dead_letters 0",
+		"umkmbot_dead_letters 1",
 		"go_goroutines",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if strings.Contains(body, "5151") {
+	if strings.Contains(body, "5151") || strings.Contains(body, "5252") {
 		t.Errorf("/metrics names the chat id:\n%s", body)
 	}
 	if t.Failed() {
