@@ -101,6 +101,9 @@ type Config struct {
 	// is Bot.Webhook, served by the caller at WebhookURL's path.
 	WebhookURL    string
 	WebhookSecret string
+	// Metrics, when set, is told of updates, Bot API calls and lost
+	// replies (metrics.go).
+	Metrics Metrics
 }
 
 func (c Config) withDefaults() Config {
@@ -148,6 +151,8 @@ type Bot struct {
 	r       Renderer
 	stats   Stats
 	running atomic.Bool
+	// lastOK is when a Bot API call last succeeded, in Unix nanoseconds.
+	lastOK atomic.Int64
 	// settle takes the workers' finished updates to the settler (intake.go).
 	settle chan settleReq
 	// decoded holds the updates the poller decoded, by update id, so that
@@ -195,7 +200,9 @@ func (b *Bot) setCommands(ctx context.Context) {
 		for _, c := range b.cfg.Commands[lang] {
 			p.Commands = append(p.Commands, tgm.BotCommand{Command: c.Name, Description: c.Description})
 		}
-		if _, err := b.api.SetMyCommands(ctx, p); err != nil {
+		_, err := b.api.SetMyCommands(ctx, p)
+		b.apiResult("setMyCommands", err)
+		if err != nil {
 			b.log.Warn("set bot commands failed", "lang", lang, "err", err)
 		}
 	}

@@ -25,7 +25,9 @@ func (b *Bot) takeToast(in flows.Update, replies *[]flows.Reply) string {
 
 func (b *Bot) answer(ctx context.Context, u *tgm.Update, text string) {
 	p := &tg.AnswerCallbackQueryParams{CallbackQueryID: u.CallbackQuery.ID, Text: text}
-	if _, err := b.api.AnswerCallbackQuery(ctx, p); err != nil {
+	_, err := b.api.AnswerCallbackQuery(ctx, p)
+	b.apiResult("answerCallbackQuery", err)
+	if err != nil {
 		b.log.Warn("answer callback query failed", "update_id", u.ID, "chat_id", chatOf(u), "err", redact(err))
 	}
 }

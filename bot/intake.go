@@ -100,11 +100,16 @@ func (b *Bot) waitTelegram(ctx context.Context) error {
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	for {
 		var err error
+		method := "deleteWebhook"
 		if b.cfg.WebhookURL != "" {
+			method = "setWebhook"
 			_, err = b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret,
 				MaxConnections: 1, AllowedUpdates: allowedUpdates})
 		} else {
 			_, err = b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		}
+		if ctx.Err() == nil {
+			b.apiResult(method, err)
 		}
 		if err == nil || ctx.Err() != nil {
 			return nil
@@ -147,8 +152,10 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 	case admitted:
 	case floodWarn:
 		b.stats.FloodDropped.Add(1)
+		b.countUpdate(rawKind(in.Raw), OutcomeFloodDropped)
 	case flooded:
 		b.stats.FloodDropped.Add(1)
+		b.countUpdate(rawKind(in.Raw), OutcomeFloodDropped)
 		b.decoded.Delete(in.UpdateID)
 		b.ack(context.Background(), in)
 	}
@@ -249,6 +256,7 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 			if ctx.Err() != nil {
 				return
 			}
+			b.apiResult("getUpdates", err)
 			if !failing {
 				b.log.Warn("waiting for Telegram: getUpdates failed", "err", redact(err))
 			}
@@ -256,6 +264,7 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 			sleep(ctx, max(wait, bo.next()))
 			continue
 		}
+		b.apiResult("getUpdates", nil)
 		if failing {
 			b.log.Info("getUpdates answers again")
 			failing = false
@@ -307,7 +316,7 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMess
 		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, answer does not decode", resp.StatusCode)
 	}
 	if !ans.OK {
-		err := fmt.Errorf("getUpdates: %d %s", ans.ErrorCode, ans.Description)
+		err := &codeError{code: ans.ErrorCode, msg: fmt.Sprintf("getUpdates: %d %s", ans.ErrorCode, ans.Description)}
 		return nil, time.Duration(ans.Parameters.RetryAfter) * time.Second, err
 	}
 	return ans.Result, 0, nil
@@ -352,6 +361,7 @@ func (b *Bot) deadLetter(ctx context.Context, id int64, raw json.RawMessage, err
 	}
 	kind := updateType(raw)
 	b.stats.Undecodable.Add(1)
+	b.countUpdate(rawKind(raw), OutcomeUndecodable)
 	b.log.Error("update does not decode: skipped", "update_id", id, "type", kind, "reason", reason)
 	d := store.DeadLetter{UpdateID: id, Type: kind, Reason: reason, At: time.Now().UTC()}
 	if err := b.cfg.Ingest.AddDeadLetter(ctx, d); err != nil {

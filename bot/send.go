@@ -132,6 +132,7 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 			*started = time.Now()
 		}
 		res, err := fn()
+		b.apiResult(method, err)
 		if err == nil {
 			return res, nil
 		}

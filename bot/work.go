@@ -111,6 +111,7 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 	}
 	b.settleAndAck(ctx, settleReq{out: out, lost: lost, at: at, seq: in.Seq})
 	b.stats.Handled.Add(1)
+	b.countUpdate(kindOf(&u), OutcomeHandled)
 }
 
 // settleAndAck hands a finished update to the settler and waits until its
@@ -152,6 +153,9 @@ func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outc
 			if to == out.ChatID {
 				lost = true
 				b.stats.RepliesLost.Add(1)
+				if b.cfg.Metrics != nil {
+					b.cfg.Metrics.ReplyLost()
+				}
 			}
 		}
 	}

@@ -55,6 +55,11 @@ type Config struct {
 	// a person); the flow sees the text in its Enter (c.Update). Without
 	// it such text gets "err_not_understood" and the menu.
 	NotUnderstood string
+	// Observe, when set, is called after each update Process handled with
+	// the flow it went to and how long Process took: the chat's flow when
+	// the update came, unless that was none or the menu, then the flow the
+	// update left it in ("" when none). It must return quickly.
+	Observe func(flow string, d time.Duration)
 }
 
 // Engine runs conversations. It is safe for concurrent use: updates of

@@ -30,6 +30,10 @@ func (e *Engine) Handle(ctx context.Context, u Update) []Reply {
 // those come first, and the input is taken as an answer to the question
 // the user did see (owed.go).
 func (e *Engine) Process(ctx context.Context, u Update) Outcome {
+	start, flow := time.Now(), ""
+	if e.cfg.Observe != nil {
+		defer func() { e.cfg.Observe(flow, time.Since(start)) }()
+	}
 	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
 	claim, err := e.claim(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
@@ -63,9 +67,13 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	if err := e.keepClientLang(ctx, s, u); err != nil {
 		log.Warn("keep client language", "err", err)
 	}
-	before := s.Lang
+	before, flowBefore := s.Lang, s.Flow
 	c := &Ctx{Context: ctx, Update: u, Now: e.cfg.Now(), e: e, s: s}
-	if err := e.safeStep(c); err != nil {
+	err = e.safeStep(c)
+	if flow = flowBefore; flow == "" || flow == e.cfg.Menu {
+		flow = s.Flow
+	}
+	if err != nil {
 		log.Error("update failed", "flow", s.Flow, "state", s.State, "err", err)
 		e.abort(claim, log)
 		if unreachable(err) {

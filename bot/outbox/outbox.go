@@ -123,6 +123,11 @@ type Sender struct {
 	// the item back until then.
 	Defer         func(it store.OutboxItem, now time.Time) time.Time
 	ProgressEvery time.Duration
+	// Observe, when set, is told the outcome of each row processed:
+	// "sent", "blocked", "flood_wait" (a 429, sent again later), "retry"
+	// (a transient failure), "failed" or "deferred" (quiet hours). It
+	// must return quickly.
+	Observe func(outcome string)
 
 	running atomic.Bool
 	meter   meter

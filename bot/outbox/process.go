@@ -35,6 +35,7 @@ func DefaultClassify(err error) (blocked bool, retryAfter time.Duration, transie
 func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	r, err := flows.DecodeReply(it.Payload)
 	if err != nil {
+		s.observe("failed")
 		s.record(ctx, c, it, "fail", func(ctx context.Context) error {
 			return c.store.MarkFailed(ctx, it.ID, reason(err))
 		})
@@ -43,6 +44,7 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	if s.Defer != nil {
 		now := c.now()
 		if at := s.Defer(it, now); at.After(now) {
+			s.observe("deferred")
 			s.record(ctx, c, it, "defer", func(ctx context.Context) error {
 				return c.store.Retry(ctx, it.ID, at, "quiet hours")
 			})
@@ -69,6 +71,7 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 		msgID, err := c.transport.Send(sctx, it.ChatID, r)
 		cancel()
 		if err == nil {
+			s.observe("sent")
 			s.meter.add(time.Now())
 			s.record(ctx, c, it, "mark sent", func(ctx context.Context) error {
 				return c.store.MarkSent(ctx, it.ID, msgID, c.now())
@@ -79,10 +82,12 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 		why := reason(err)
 		switch {
 		case blocked:
+			s.observe("blocked")
 			s.record(ctx, c, it, "mark blocked", func(ctx context.Context) error {
 				return c.store.MarkBlocked(ctx, it.ID, why)
 			})
 		case retryAfter > 0:
+			s.observe("flood_wait")
 			c.log.Warn("outbox flood wait", "worker", c.worker, "chat", it.ChatID, "retry_after", retryAfter)
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 			if err := c.limiter.Pause(pctx, retryAfter); err != nil {
@@ -98,6 +103,7 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 				return c.store.Retry(ctx, it.ID, c.now().Add(retryAfter), why)
 			})
 		case transient && it.Attempts+1 < c.maxAttempts:
+			s.observe("retry")
 			at := c.now().Add(backoff(c.backoff, it.Attempts))
 			c.log.Warn("outbox send failed, will retry", "worker", c.worker, "chat", it.ChatID,
 				"attempt", it.Attempts+1, "at", at, "err", err)
@@ -105,7 +111,8 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 				return c.store.Retry(ctx, it.ID, at, why)
 			})
 		default:
-			c.log.Error("outbox send failed", "worker", c.worker, "chat", it.ChatID, "key", it.Key,
+			s.observe("failed")
+			c.log.Error("outbox send failed", "worker", c.worker, "chat", it.ChatID, "row", it.ID,
 				"attempts", it.Attempts+1, "err", err)
 			s.record(ctx, c, it, "fail", func(ctx context.Context) error {
 				return c.store.MarkFailed(ctx, it.ID, why)
@@ -115,13 +122,20 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	}
 }
 
+// observe tells Observe of a row's outcome.
+func (s *Sender) observe(outcome string) {
+	if s.Observe != nil {
+		s.Observe(outcome)
+	}
+}
+
 // leaseLeft says whether enough of the row's lease is left to send it and
 // record the outcome before another sender may take it over.
 func (s *Sender) leaseLeft(c *config, it store.OutboxItem) bool {
 	if c.now().Add(2 * c.sendTimeout).Before(it.LeaseUntil) {
 		return true
 	}
-	c.log.Debug("outbox lease too short, row left for a later claim", "worker", c.worker, "key", it.Key)
+	c.log.Debug("outbox lease too short, row left for a later claim", "worker", c.worker, "row", it.ID)
 	return false
 }
 
@@ -138,7 +152,7 @@ func (s *Sender) record(ctx context.Context, c *config, it store.OutboxItem, wha
 			break
 		}
 		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) || rctx.Err() != nil {
-			c.log.Error("outbox: "+what+" failed", "worker", c.worker, "key", it.Key, "err", err)
+			c.log.Error("outbox: "+what+" failed", "worker", c.worker, "row", it.ID, "err", err)
 			break
 		}
 		sleep(rctx, 100*time.Millisecond)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -45,15 +45,15 @@ type app struct {
 	engine   *flows.Engine
 	// rdb is the Redis client, nil without REDIS_URL.
 	rdb *goredis.Client
+	// db is the PostgreSQL store, nil without DATABASE_URL.
+	db *postgres.DB
+	// metrics are serve's Prometheus series, nil elsewhere.
+	metrics *metrics
 	// dash is the Dasbor Dinas, nil without a database.
 	dash *dashboard.Server
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
 	mem *memory.Store
-	// webhook receives Telegram's updates at webhookPath (WEBHOOK_URL);
-	// nil when the bot polls.
-	webhook     http.Handler
-	webhookPath string
 	// volatile: Redis keeps nothing on disk.
 	volatile bool
 	closers  []func()
@@ -64,9 +64,15 @@ type app struct {
 //
 // With wait set (serve), a database or Redis that does not answer yet is
 // waited for, with backoff and a log line saying what is awaited; only a
-// malformed URL ends it.
+// malformed URL ends it. Serve also gets the metrics, which the engine
+// reports to.
 func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *app, err error) {
 	a = &app{cfg: cfg, log: log}
+	var observe func(string, time.Duration)
+	if wait {
+		a.metrics = newMetrics()
+		observe = a.metrics.observeFlow
+	}
 	defer func() {
 		if err != nil {
 			a.close()
@@ -87,6 +93,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 		}); err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
+		a.db = db
 		a.users, a.staff, a.regs, a.trains, a.loans, a.outbox, a.camps = db, db, db, db, db, db, db
 		a.tickets = db
 		stats = db
@@ -124,7 +131,7 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
 		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
-		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk, NotUnderstood: tanya.Name,
+		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk, NotUnderstood: tanya.Name, Observe: observe,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,11 @@ type config struct {
 	// required then); else serve polls.
 	WebhookURL    string
 	WebhookSecret string
+	// Pprof serves /debug/pprof/ on ListenAddr (PPROF=on).
+	Pprof bool
+	// LogSalt keys the hash that stands for a chat id in serve's log;
+	// derived from the token when unset.
+	LogSalt string
 
 	// chat only
 	User  int64
@@ -184,6 +189,24 @@ func (c *config) settings() []setting {
 				return errors.New("must be 16 to 256 letters, digits, _ or -")
 			}
 			c.WebhookSecret = v
+			return nil
+		}},
+		{"PPROF", "pprof", "on: serve Go's profiler at /debug/pprof/ on LISTEN_ADDR (keep that port private)", func(v string) error {
+			switch strings.ToLower(v) {
+			case "on", "true", "1":
+				c.Pprof = true
+			case "off", "false", "0":
+				c.Pprof = false
+			default:
+				return errors.New("must be on or off")
+			}
+			return nil
+		}},
+		{"LOG_SALT", "log-salt", "secret that keys the hashed chat ids in the log (default: derived from the token)", func(v string) error {
+			if len(v) < 16 {
+				return errors.New("must be at least 16 characters")
+			}
+			c.LogSalt = v
 			return nil
 		}},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {

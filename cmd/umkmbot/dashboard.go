@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/bot/dashboard"
@@ -65,39 +63,11 @@ func (a *app) listenDashboard() (net.Listener, error) {
 	return ln, nil
 }
 
-// handler routes the listener: Telegram's webhook at WEBHOOK_URL's path
-// when there is one, the dashboard for everything else.
-func (a *app) handler() http.Handler {
-	if a.webhook == nil {
-		return a.dash
-	}
-	mux := http.NewServeMux()
-	mux.Handle(a.webhookPath, a.webhook)
-	mux.Handle("/", a.dash)
-	return mux
-}
-
-// serveDashboard serves the dashboard on ln until ctx is cancelled, then
-// gives requests in progress a few seconds.
+// serveDashboard serves the dashboard on ln until ctx is cancelled (nil
+// ln: nothing to serve).
 func (a *app) serveDashboard(ctx context.Context, ln net.Listener) error {
 	if ln == nil {
 		return nil
 	}
-	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	a.log.Info("dashboard listening", "addr", ln.Addr().String(), "public_url", a.cfg.PublicURL)
-	err := srv.Serve(ln)
-	<-done
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
+	return a.serveHTTP(ctx, ln, a.dash)
 }

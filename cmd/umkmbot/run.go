@@ -28,6 +28,7 @@ Usage:
   umkmbot import trainings FILE.csv                   a season's training schedule (idempotent)
   umkmbot import loans LOANS.csv [PAYMENTS.csv]       UPDB's loan spreadsheet (idempotent; owners told of changes)
   umkmbot demo-data [--scale N] [--seed S]            fill an empty database with generated demo data (DATABASE_URL)
+  umkmbot version                                     the module version and commit this binary is built from
 
 Every setting is an environment variable with a flag to override it; see README.md.`
 
@@ -44,9 +45,11 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	case "help", "-h", "--help":
 		fmt.Fprintln(sio.out, usage)
 		return nil
+	case "version", "--version":
+		return version(sio.out)
 	case "serve", "chat", "migrate", "export", "import", "deadletters", "demo-data":
 	default:
-		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import, deadletters, demo-data)", cmd)
+		return fmt.Errorf("unknown command %q (serve, chat, migrate, export, import, deadletters, demo-data, version)", cmd)
 	}
 	var sub []string
 	if cmd == "export" || cmd == "import" || cmd == "deadletters" || cmd == "demo-data" {
@@ -58,7 +61,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, sio s
 	}
 	switch cmd {
 	case "serve":
-		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+		log := slog.New(slog.NewJSONHandler(sio.errOut, &slog.HandlerOptions{Level: cfg.LogLevel,
+			ReplaceAttr: hideIDs(logKey(cfg))}))
 		return serve(ctx, cfg, log)
 	case "export":
 		return export(ctx, cfg, sub, sio)

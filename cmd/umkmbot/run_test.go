@@ -36,6 +36,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"bad api url", map[string]string{"TELEGRAM_API_URL": "ftp://x"}, []string{"chat"}, "TELEGRAM_API_URL: must be an http(s) URL"},
 		{"bad redis url flag", nil, []string{"chat", "--redis-url", "localhost:6379"}, "must be a redis:// URL"},
 		{"bad lang", nil, []string{"chat", "--lang", "fr"}, "--lang must be id or en"},
+		{"short log salt", map[string]string{"LOG_SALT": "tooshort"}, []string{"chat"}, "LOG_SALT: must be at least 16 characters"},
+		{"bad pprof", map[string]string{"PPROF": "maybe"}, []string{"chat"}, "PPROF: must be on or off"},
 		{"migrate without database", nil, []string{"migrate"}, "DATABASE_URL is not set"},
 		{"public url with a path", map[string]string{"PUBLIC_URL": "https://x.example/dasbor"}, []string{"chat"}, "PUBLIC_URL: must be the http(s) address of a host"},
 		{"bad listen addr", map[string]string{"LISTEN_ADDR": "8080"}, []string{"chat"}, "LISTEN_ADDR: must be host:port"},

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -15,7 +15,6 @@ import (
 	"github.com/diskum-tangerang/umkmbot/bot/outbox"
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
-	"github.com/diskum-tangerang/umkmbot/flows/tanya"
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -23,14 +22,14 @@ import (
 )
 
 // commandMenu lists the commands Telegram shows in its menu, in order.
-var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "tanya", "bahasa",
+var commandMenu = []string{"start", "menu", "daftar", "pelatihan", "pelatihansaya", "pinjaman", "bahasa",
 	"bantuan", "datasaya", "ubahdata", "hapusdata", "berhenti", "langganan", "batal"}
 
 // serve runs the bot on Telegram until ctx is cancelled: the adapter takes
 // updates, the outbox sender delivers proactive messages, the scheduler
-// queues training reminders, and the staff dashboard answers on
-// LISTEN_ADDR. On cancel each finishes what it
-// took in.
+// queues training reminders, and LISTEN_ADDR answers with the staff
+// dashboard and the operator's endpoints (ops.go). On cancel each finishes
+// what it took in.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	tuneGC()
 	a, err := newApp(ctx, cfg, log, true)
@@ -46,25 +45,36 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
-		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate,
+		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 	}, a.engine, a.catalog)
 	if err != nil {
 		return err
 	}
-	if cfg.WebhookURL != "" {
-		u, _ := url.Parse(cfg.WebhookURL)
-		a.webhook, a.webhookPath = b.Webhook(), cmp.Or(u.Path, "/")
-	}
-	ln, err := a.listenDashboard()
+	ln, err := a.listen()
 	if err != nil {
 		return err
 	}
+	a.metrics.addStoreGauges(a.db.OutboxDue, ingest.DeadLetterCount)
+	var dash http.Handler
+	if a.dash != nil {
+		dash = a.dash
+	}
+	h := a.opsHandler(dash, a.metrics, a.readyChecks(b.LastAPISuccess))
+	if cfg.WebhookURL != "" {
+		// Telegram's webhook at WEBHOOK_URL's path, beside the rest.
+		u, _ := url.Parse(cfg.WebhookURL)
+		mux := http.NewServeMux()
+		mux.Handle(u.Path, b.Webhook())
+		mux.Handle("/", h)
+		h = mux
+	}
 	sender := a.sender(b, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	sender.Observe = a.metrics.outboxResult
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := a.serveDashboard(ctx, ln); err != nil {
-			log.Error("dashboard", "err", err)
+		if err := a.serveHTTP(ctx, ln, h); err != nil {
+			log.Error("http listener", "err", err)
 		}
 	})
 	wg.Go(func() {
@@ -161,8 +171,8 @@ func (a *app) langOf(ctx context.Context, user int64) string {
 	return lang
 }
 
-// schedule queues due training reminders, expires waitlist offers and
-// recalls waiting questions to the staff every minute, and once at start (the bot may have been down).
+// schedule queues due training reminders and expires waitlist offers
+// every minute, and once at start (the bot may have been down).
 func (a *app) schedule(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -179,11 +189,6 @@ func (a *app) schedule(ctx context.Context) {
 func (a *app) tick(ctx context.Context, now time.Time) {
 	if err := training.QueueDue(ctx, a.trains, now, a.trainingOptions()); err != nil && ctx.Err() == nil {
 		a.log.Error("training reminders", "err", err)
-	}
-	// Questions waiting four working hours are recalled to the staff named
-	// in the configuration (STAFF_IDS).
-	if _, err := tanya.QueueReminders(ctx, a.tickets, a.outbox, a.cfg.StaffIDs, tanya.Hours{}, now); err != nil && ctx.Err() == nil {
-		a.log.Error("question reminders", "err", err)
 	}
 }
 

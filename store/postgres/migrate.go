@@ -111,3 +111,26 @@ func migrationNames() ([]string, error) {
 	sort.Strings(names)
 	return names, nil
 }
+
+// CheckSchema pings the database and reports an error unless the newest
+// embedded migration is recorded as applied: a cheap readiness check (one
+// indexed lookup).
+func (db *DB) CheckSchema(ctx context.Context) error {
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return db.pool.Ping(ctx)
+	}
+	newest := path.Base(names[len(names)-1])
+	var applied bool
+	if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`,
+		newest).Scan(&applied); err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	if !applied {
+		return fmt.Errorf("schema: migration %s is not applied", newest)
+	}
+	return nil
+}

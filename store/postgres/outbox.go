@@ -197,3 +197,15 @@ func scanOutbox(row pgx.CollectableRow) (store.OutboxItem, error) {
 	}
 	return it, err
 }
+
+// OutboxDue counts the rows due now and not yet sent (pending, or being
+// sent): the sender's backlog.
+func (db *DB) OutboxDue(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM outbox
+		WHERE status IN ('pending', 'sending') AND not_before <= now()`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("outbox backlog: %w", err)
+	}
+	return n, nil
+}

@@ -240,3 +240,13 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// DeadLetterCount is how many dead letters are kept (at most
+// store.MaxDeadLetters).
+func (g *Ingest) DeadLetterCount(ctx context.Context) (int64, error) {
+	n, err := g.rdb.LLen(ctx, g.deadKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("dead letters: %w", err)
+	}
+	return n, nil
+}
