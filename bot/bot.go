@@ -160,6 +160,9 @@ type Bot struct {
 	decoded sync.Map
 	// hook is what the webhook handler needs of Run.
 	hook webhookState
+	// unsettled holds, by chat, the settlement of its last outcome until
+	// the settler has written it (work.go).
+	unsettled sync.Map
 }
 
 // New builds the adapter without touching the network. h may be nil when the

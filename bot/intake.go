@@ -162,13 +162,13 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 }
 
 // settleReq is an update whose replies went out (or were lost): the
-// settler records that, acknowledges it, then closes done.
+// settler records that and acknowledges it.
 type settleReq struct {
 	out  flows.Outcome
 	lost bool
 	at   time.Time // when the last reply started on its way
 	seq  string
-	done chan struct{}
+	st   *flows.Settlement // what b.unsettled holds for the chat meanwhile
 }
 
 // settleLoop settles finished updates in batches until b.settle is
@@ -219,7 +219,9 @@ func (b *Bot) settleLoop(ctx context.Context) {
 			}
 		}
 		for _, r := range batch {
-			close(r.done)
+			if r.out.Owes() {
+				b.unsettled.CompareAndDelete(r.out.ChatID, r.st)
+			}
 		}
 	}
 }
