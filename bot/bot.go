@@ -160,6 +160,10 @@ type Bot struct {
 	decoded sync.Map
 	// hook is what the webhook handler needs of Run.
 	hook webhookState
+	// retryWait, when set (tests), is told each wait before a retried call.
+	retryWait func(time.Duration)
+	// stopped, when set (tests), is closed once Run stops handing out work.
+	stopped chan struct{}
 	// unsettled holds, by chat, the settlement of its last outcome until
 	// the settler has written it (work.go).
 	unsettled sync.Map
@@ -179,6 +183,7 @@ func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 	}
 	cfg = cfg.withDefaults()
 	b := &Bot{cfg: cfg, log: cfg.Log, h: h, r: r, http: newHTTPClient(cfg)}
+	b.hook.serving = make(chan struct{})
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),

@@ -287,21 +287,29 @@ func TestShutdownLosesNoConfirmedUpdate(t *testing.T) {
 	var mu sync.Mutex
 	handled := map[int64]bool{}
 	started := make(chan struct{}, 10)
+	gate := make(chan struct{})
 	ingest := memory.NewIngest()
-	h := start(t, handlerFunc(func(_ context.Context, u flows.Update) []flows.Reply {
+	b, fake, logs := newBot(t, handlerFunc(func(_ context.Context, u flows.Update) []flows.Reply {
 		started <- struct{}{}
-		time.Sleep(100 * time.Millisecond)
+		<-gate // the first update is in progress when the bot is stopped
 		mu.Lock()
 		handled[u.ID] = true
 		mu.Unlock()
 		return nil
 	}), Config{Workers: 1, Ingest: ingest})
+	b.stopped = make(chan struct{})
+	h := runBot(t, b, fake, logs)
 	var ids []int64
 	for i := range 6 {
 		ids = append(ids, h.fake.PushText(7, strconv.Itoa(i), "id"))
 	}
 	<-started
-	time.Sleep(50 * time.Millisecond) // let the bot fetch them all
+	if !h.fake.AwaitConfirmed(ids[len(ids)-1], 10*time.Second) {
+		t.Fatal("the bot never confirmed the batch")
+	}
+	h.cancel()
+	<-b.stopped // no more work is handed out
+	close(gate)
 	_ = h.stop(t)
 	var offset int64
 	for _, c := range h.fake.Calls("getUpdates") {
@@ -398,23 +406,33 @@ func TestRepliesRetried(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := start(t, echo, Config{})
+			b, fake, logs := newBot(t, echo, Config{})
+			var mu sync.Mutex
+			var waits []time.Duration
+			b.retryWait = func(d time.Duration) { mu.Lock(); waits = append(waits, d); mu.Unlock() }
+			h := runBot(t, b, fake, logs)
 			tt.inject(h.fake)
 			h.fake.PushText(7, "x", "id")
-			h.fake.WaitCalls("sendMessage", tt.wantCalls, 10*time.Second)
-			deadline := time.Now().Add(5 * time.Second)
-			for len(h.fake.Sent(7)) == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
+			h.fake.Await(10*time.Second, func() bool { return len(h.fake.Sent(7)) > 0 })
 			_ = h.stop(t)
 			calls := h.fake.Calls("sendMessage")
 			if len(calls) != tt.wantCalls || len(h.fake.Sent(7)) != 1 {
 				t.Fatalf("%d calls and %d sent, want %d calls and the reply delivered once", len(calls), len(h.fake.Sent(7)), tt.wantCalls)
 			}
-			for i := 1; i < len(calls); i++ {
-				if gap := calls[i].Time.Sub(calls[i-1].Time); gap < 200*time.Millisecond {
-					t.Errorf("call %d retried after %v, without waiting", i, gap)
+			// Each failed call was followed by a wait: retry_after (1 s) for a
+			// 429, a backoff for a 5xx.
+			mu.Lock()
+			defer mu.Unlock()
+			if len(waits) != tt.wantCalls-1 {
+				t.Fatalf("waited %d times before retrying, want %d", len(waits), tt.wantCalls-1)
+			}
+			for i, w := range waits {
+				if w <= 0 {
+					t.Errorf("retry %d without a wait", i+1)
 				}
+			}
+			if tt.name == "429 twice then sent" && (waits[0] < time.Second || waits[1] < time.Second) {
+				t.Errorf("waits %v, want retry_after (1 s) each", waits)
 			}
 		})
 	}
@@ -439,10 +457,7 @@ func TestSendErrorsLoggedNotRetried(t *testing.T) {
 			tt.inject(h.fake)
 			id := h.fake.PushText(7, secret, "id")
 			h.waitSent(t, 1)
-			deadline := time.Now().Add(5 * time.Second)
-			for h.bot.Stats().RepliesLost.Load() == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
+			h.fake.Await(10*time.Second, func() bool { return h.bot.Stats().RepliesLost.Load() > 0 })
 			_ = h.stop(t)
 			n := len(h.fake.Calls("sendMessage"))
 			if tt.retried && n < 2 || !tt.retried && n != 1 {

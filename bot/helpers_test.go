@@ -109,6 +109,12 @@ func newBot(t testing.TB, h Handler, cfg Config) (*Bot, *telegramtest.Server, *l
 func start(t testing.TB, h Handler, cfg Config) *harness {
 	t.Helper()
 	b, fake, logs := newBot(t, h, cfg)
+	return runBot(t, b, fake, logs)
+}
+
+// runBot runs a Bot built by newBot until stop (or the test's end).
+func runBot(t testing.TB, b *Bot, fake *telegramtest.Server, logs *logBuffer) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	hs := &harness{fake: fake, bot: b, logs: logs, cancel: cancel, done: make(chan error, 1)}
 	go func() { hs.done <- b.Run(ctx) }()

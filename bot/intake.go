@@ -78,6 +78,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.resume(ctx, sc)
 	if b.cfg.WebhookURL != "" {
 		b.hook.sched.Store(sc)
+		close(b.hook.serving)
 		b.log.Info("telegram webhook serving")
 		<-ctx.Done()
 		b.hook.sched.Store(nil)
@@ -85,6 +86,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.poll(ctx, sc)
 	}
 	sc.close()
+	if b.stopped != nil {
+		close(b.stopped)
+	}
 	wg.Wait()
 	close(b.settle)
 	<-settled

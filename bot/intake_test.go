@@ -18,7 +18,9 @@ func TestFloodToldOnceExcessDropped(t *testing.T) {
 	}
 	h.fake.PushText(8, "other", "id")
 	h.waitSent(t, 5)
-	time.Sleep(200 * time.Millisecond)
+	// Once seven are counted dropped, only three of chat 7's updates are
+	// left to answer: no later message can come.
+	h.fake.Await(10*time.Second, func() bool { return h.bot.Stats().FloodDropped.Load() >= 7 })
 	_ = h.stop(t)
 	got := h.fake.Texts(7)
 	want := []string{"x", "xx", "xxx", "id:err_flood"}
@@ -34,10 +36,11 @@ func TestFloodToldOnceExcessDropped(t *testing.T) {
 }
 
 func TestSlowChatHoldsNoOtherChat(t *testing.T) {
-	release := make(chan struct{})
+	release, stuck := make(chan struct{}), make(chan struct{}, 1)
 	var once sync.Once
 	h := start(t, handlerFunc(func(_ context.Context, u flows.Update) []flows.Reply {
 		if u.ChatID == 7 {
+			stuck <- struct{}{}
 			<-release // a chat waiting on a frozen database
 		}
 		return []flows.Reply{{Text: flows.Raw(u.Text)}}
@@ -45,7 +48,7 @@ func TestSlowChatHoldsNoOtherChat(t *testing.T) {
 	defer once.Do(func() { close(release) })
 	h.fake.PushText(7, "slow", "id")
 	h.fake.PushText(7, "slow too", "id")
-	time.Sleep(50 * time.Millisecond)
+	<-stuck
 	for _, text := range []string{"a", "b", "c", "d", "e"} {
 		h.fake.PushText(8, text, "id")
 		h.fake.PushText(9, text, "id")
@@ -55,6 +58,7 @@ func TestSlowChatHoldsNoOtherChat(t *testing.T) {
 		t.Errorf("chat 8 got %q while chat 7 was stuck", got)
 	}
 	once.Do(func() { close(release) })
+	<-stuck // the second update of chat 7
 	h.waitSent(t, 12)
 	if got := h.fake.Texts(7); !slices.Equal(got, []string{"slow", "slow too"}) {
 		t.Errorf("chat 7 got %q", got)

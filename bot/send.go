@@ -143,6 +143,9 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 		if !limited {
 			wait = bo.next()
 		}
+		if b.retryWait != nil {
+			b.retryWait(wait)
+		}
 		if !fits(ctx, wait) || !sleep(ctx, wait) {
 			return res, fmt.Errorf("%s: %w", method, err)
 		}

@@ -18,6 +18,8 @@ const webhookSecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // webhookState is what a webhook request needs of a running Bot.
 type webhookState struct {
 	sched atomic.Pointer[scheduler]
+	// serving is closed once Run serves webhook requests.
+	serving chan struct{}
 }
 
 // Webhook returns the handler of Telegram's webhook requests, for a Bot

@@ -49,10 +49,10 @@ func TestWebhook(t *testing.T) {
 		!strings.Contains(p["allowed_updates"], "callback_query") {
 		t.Errorf("setWebhook params %v", p)
 	}
-	for deadline := time.Now().Add(5 * time.Second); b.hook.sched.Load() == nil; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the webhook never started serving")
-		}
+	select {
+	case <-b.hook.serving:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the webhook never started serving")
 	}
 
 	tests := []struct {
@@ -79,10 +79,14 @@ func TestWebhook(t *testing.T) {
 			t.Fatalf("post %d: %d, want 200", i+1, code)
 		}
 	}
-	fake.WaitCalls("sendMessage", 1, 5*time.Second)
-	time.Sleep(200 * time.Millisecond)
-	if got := fake.Texts(7); !slices.Equal(got, []string{"halo"}) {
-		t.Errorf("chat 7 got %q, want one answer", got)
+	// A later update of the chat is answered after anything the first one
+	// caused: once its answer is there, a second answer to "halo" would be.
+	if code := postUpdate(t, h, testSecret, strings.Replace(strings.Replace(update, "500", "501", 1), "halo", "akhir", 1)); code != http.StatusOK {
+		t.Fatalf("last post: %d", code)
+	}
+	fake.WaitCalls("sendMessage", 2, 10*time.Second)
+	if got := fake.Texts(7); !slices.Equal(got, []string{"halo", "akhir"}) {
+		t.Errorf("chat 7 got %q, want one answer to each update", got)
 	}
 	if n := len(fake.Calls("getUpdates")); n != 0 {
 		t.Errorf("getUpdates called %d times in webhook mode", n)
