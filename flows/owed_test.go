@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
@@ -175,8 +176,13 @@ func TestPendingRepliesGoOutFirst(t *testing.T) {
 
 // TestSlowStepKeepsItsChat: a step slower than the lock's lease (a
 // database that answers late) keeps its chat, because the engine renews
-// the lease while it works, and commits.
+// the lease while it works, and commits. It runs in a synctest bubble: the
+// step's wait, the renewal timers and the store's clock are virtual.
 func TestSlowStepKeepsItsChat(t *testing.T) {
+	synctest.Test(t, testSlowStepKeepsItsChat)
+}
+
+func testSlowStepKeepsItsChat(t *testing.T) {
 	slow := &flows.Flow{
 		Name: "slow", Version: 1, Title: flows.Raw("Lambat"), Start: "wait", Commands: []string{"lambat"},
 		Steps: map[string]*flows.Step{"wait": {
@@ -189,7 +195,7 @@ func TestSlowStepKeepsItsChat(t *testing.T) {
 			},
 		}},
 	}
-	sessions := memory.New() // real time: the lease runs out unless renewed
+	sessions := memory.New() // the bubble's clock: the lease runs out unless renewed
 	h := ft.New(t, ft.Options{Sessions: sessions}, slow)
 	h.Send(owner, "/lambat")
 	out := h.Engine.Process(context.Background(), flows.Update{ID: 9_000_001, UserID: owner, ChatID: owner,

@@ -157,3 +157,44 @@ func claimOnly(chat, update int64) func(t *testing.T, s *memory.Store) {
 		}
 	}
 }
+
+// TestLeaseRenewedAndExpired: a lock nobody renews (its holder died) is
+// free after store.LockTTL; one renewed outlives it; an owed record lives
+// as long as the TTL it was given.
+func TestLeaseRenewedAndExpired(t *testing.T) {
+	clk := &clock{now: time.Date(2025, 8, 17, 10, 0, 0, 0, time.UTC)}
+	s := memory.New(memory.WithClock(clk.Now))
+	if _, err := s.Claim(t.Context(), 1, 1); err != nil { // orphaned
+		t.Fatal(err)
+	}
+	held, err := s.Claim(t.Context(), 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		clk.Advance(store.LockTTL - time.Millisecond)
+		if err := s.Renew(t.Context(), held); err != nil {
+			t.Fatalf("Renew within the lease: %v", err)
+		}
+	}
+	if _, err := s.Claim(t.Context(), 2, 2); !errors.Is(err, store.ErrBusy) {
+		t.Fatalf("Claim of a renewed chat: %v, want ErrBusy", err)
+	}
+	if _, err := s.Claim(t.Context(), 1, 2); err != nil {
+		t.Fatalf("Claim of a chat whose holder died %v ago: %v", 3*store.LockTTL, err)
+	}
+	if err := s.Commit(t.Context(), held, &store.Session{ChatID: 2}, &store.Owed{Version: 1}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute - time.Millisecond)
+	if _, err := s.LoadOwed(t.Context(), 2); err != nil {
+		t.Fatalf("owed record within its TTL: %v", err)
+	}
+	if err := s.SetOwed(t.Context(), 2, &store.Owed{Version: 1, Status: store.OwedDelivered}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Second)
+	if _, err := s.LoadOwed(t.Context(), 2); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("owed record after its TTL: %v, want ErrNotFound", err)
+	}
+}

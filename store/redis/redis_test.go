@@ -86,6 +86,25 @@ func TestKeysAndTTLs(t *testing.T) {
 	if v, _ := rdb.HGet(ctx, prefix+"owed:42", "v").Result(); v != "1" {
 		t.Errorf("owed:42 v = %q, want 1", v)
 	}
+	if err := s.SetOwed(ctx, 42, &store.Owed{Version: 1, Status: store.OwedDelivered}, 7*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := ttl("owed:42"); d <= 6*time.Second || d > 7*time.Second {
+		t.Errorf("TTL of owed:42 after SetOwed = %v, want 7 s", d)
+	}
+	again, err := s.Claim(ctx, 42, 9002)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.PExpire(ctx, prefix+"lock:42", 100*time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Renew(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if d := ttl("lock:42"); d <= store.LockTTL-time.Second || d > store.LockTTL {
+		t.Errorf("TTL of a renewed lock = %v, want the whole lease %v", d, store.LockTTL)
+	}
 	if n, _ := rdb.Keys(ctx, prefix+"upd:*").Result(); len(n) != 0 {
 		t.Errorf("per-update keys %v: the session is the dedup record", n)
 	}

@@ -34,7 +34,6 @@ func RunSessionStore(t *testing.T, newStore func(t *testing.T) store.SessionStor
 		{"SetOwedComparesVersion", testSetOwed},
 		{"OwedChatsAndDelete", testOwedChats},
 		{"RenewKeepsTheLease", testRenew},
-		{"LeaseExpires", testLeaseExpires},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
