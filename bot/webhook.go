@@ -29,8 +29,8 @@ type webhookState struct {
 //   - 401, reading nothing, when X-Telegram-Bot-Api-Secret-Token is missing
 //     or wrong (compared in constant time);
 //   - 413 for a body over 1 MiB, 400 for one that is not a JSON object;
-//   - 503 while Run is not serving or the ingest does not answer, so that
-//     Telegram sends the update again;
+//   - 503 when the request ends before Run serves, after Run stopped, or
+//     when the ingest does not answer, so that Telegram sends it again;
 //   - 200 once the update is recorded in the ingest (or was recorded
 //     before: Telegram resends on a timeout), never earlier. An update that
 //     does not decode is a dead letter, and 200.
@@ -60,9 +60,17 @@ func (b *Bot) Webhook() http.Handler {
 			http.Error(w, "not a JSON object", http.StatusBadRequest)
 			return
 		}
+		// At start-up a request waits for Run to serve (Telegram times it out
+		// and sends it again if that takes too long).
+		select {
+		case <-b.hook.serving:
+		case <-r.Context().Done():
+			http.Error(w, "not serving yet", http.StatusServiceUnavailable)
+			return
+		}
 		sc := b.hook.sched.Load()
 		if sc == nil {
-			http.Error(w, "not serving yet", http.StatusServiceUnavailable)
+			http.Error(w, "stopped", http.StatusServiceUnavailable)
 			return
 		}
 		ins, decoded, next := b.decodeBatch(r.Context(), []json.RawMessage{body}, 0)

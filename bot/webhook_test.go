@@ -16,7 +16,12 @@ const testSecret = "0123456789abcdef-secret"
 
 func postUpdate(t *testing.T, h http.Handler, secret, body string) int {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "/telegram", strings.NewReader(body))
+	return postUpdateCtx(t, context.Background(), h, secret, body)
+}
+
+func postUpdateCtx(t *testing.T, ctx context.Context, h http.Handler, secret, body string) int {
+	t.Helper()
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/telegram", strings.NewReader(body))
 	if secret != "" {
 		r.Header.Set(webhookSecretHeader, secret)
 	}
@@ -32,7 +37,9 @@ func TestWebhook(t *testing.T) {
 	h := b.Webhook()
 	update := `{"update_id":500,"message":{"message_id":1,"date":1767225600,"chat":{"id":7,"type":"private"},
 		"from":{"id":7,"is_bot":false,"first_name":"Budi","language_code":"id"},"text":"halo"}}`
-	if code := postUpdate(t, h, testSecret, update); code != http.StatusServiceUnavailable {
+	gone, cancelReq := context.WithCancel(context.Background())
+	cancelReq() // Telegram gave up waiting
+	if code := postUpdateCtx(t, gone, h, testSecret, update); code != http.StatusServiceUnavailable {
 		t.Errorf("before Run: %d, want 503 so that Telegram sends it again", code)
 	}
 

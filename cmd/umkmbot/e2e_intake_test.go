@@ -66,18 +66,30 @@ func (c *conversation) say(text, want string) {
 
 func (c *conversation) await(what, want string) {
 	c.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	found := c.fake.Await(15*time.Second, func() bool {
 		got := c.fake.Texts(c.user)
 		for i := c.seen; i < len(got); i++ {
 			if strings.Contains(got[i], want) {
 				c.seen = i + 1
-				return
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		return false
+	})
+	if !found {
+		c.t.Fatalf("after %q no message contains %q; got %q", what, want, c.fake.Texts(c.user)[c.seen:])
 	}
-	c.t.Fatalf("after %q no message contains %q; got %q", what, want, c.fake.Texts(c.user)[c.seen:])
+}
+
+// count is how many messages to the owner contain want.
+func (c *conversation) count(want string) int {
+	n := 0
+	for _, m := range c.fake.Texts(c.user) {
+		if strings.Contains(m, want) {
+			n++
+		}
+	}
+	return n
 }
 
 // registerUpTo walks a registration to the capital question.
@@ -112,7 +124,6 @@ func TestServeLostReplyThenRepeatedAnswer(t *testing.T) {
 	fake.FailSequence("sendMessage", telegramtest.APIError{Code: 400})
 	c.fake.PushText(c.user, "50 juta", "id")
 	fake.WaitCount("sendMessage", len(fake.Calls("sendMessage"))+1, 10*time.Second)
-	time.Sleep(200 * time.Millisecond)
 	if got := fake.Texts(c.user)[c.seen:]; len(got) != 0 {
 		t.Fatalf("the lost reply reached the owner: %q", got)
 	}
@@ -132,10 +143,8 @@ func TestServeLostReplyThenRepeatedAnswer(t *testing.T) {
 	before := len(fake.Calls("sendMessage"))
 	fake.PushCallback(c.user, data, msg)
 	fake.WaitCount("sendMessage", before+1, 10*time.Second)
-	time.Sleep(200 * time.Millisecond)
 	fake.PushCallback(c.user, data, msg)
 	c.await("Simpan again", "UMKM-3603-")
-	time.Sleep(300 * time.Millisecond)
 
 	db, err := postgres.Open(context.Background(), env["DATABASE_URL"])
 	if err != nil {
@@ -227,11 +236,8 @@ func TestServeKilledAfterRecordBeforeHandle(t *testing.T) {
 	}
 
 	child = serveChild(t, env)
-	waitTexts(t, fake, user, 2)
-	time.Sleep(500 * time.Millisecond)
-	if got := fake.Texts(user); len(got) != 2 || !strings.Contains(got[0], "Selamat datang") || !strings.Contains(got[1], "Silakan pilih menu") {
-		t.Fatalf("after the restart: %q, want the greeting and the menu once", got)
-	}
+	c := &conversation{t: t, fake: fake, user: user}
+	c.await("restart", "Silakan pilih menu")
 
 	// A reply owed when the process dies goes out after the restart.
 	fake.FailChat(user, 500)
@@ -242,14 +248,12 @@ func TestServeKilledAfterRecordBeforeHandle(t *testing.T) {
 	fake.FailChat(user, 0)
 	child = serveChild(t, env)
 	defer child.kill(t)
-	waitTexts(t, fake, user, 3)
-	time.Sleep(500 * time.Millisecond)
-	got := fake.Texts(user)
-	if len(got) != 3 || !strings.Contains(got[2], "Pemberitahuan privasi") {
-		t.Fatalf("after the second restart: %q, want the privacy notice once", got)
-	}
-	c := &conversation{t: t, fake: fake, user: user, seen: 3}
+	c.await("second restart", "Pemberitahuan privasi")
+	// The conversation goes on; whatever the restarts sent came before.
 	c.say("setuju", "nama lengkap")
+	if a, b, p := c.count("Selamat datang"), c.count("Silakan pilih menu"), c.count("Pemberitahuan privasi"); a != 1 || b != 1 || p != 1 {
+		t.Fatalf("greeting %d, menu %d, privacy notice %d times, want each once: %q", a, b, p, fake.Texts(user))
+	}
 }
 
 // startServeLogged is startServe with the process's log in logs.
@@ -298,16 +302,9 @@ func (c *child) kill(t *testing.T) {
 // counts it as delivered.
 func waitConfirmed(t *testing.T, fake *telegramtest.Server, id int64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, c := range fake.Calls("getUpdates") {
-			if o, _ := strconv.ParseInt(c.Params["offset"], 10, 64); o > id {
-				return
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !fake.AwaitConfirmed(id, 10*time.Second) {
+		t.Fatalf("update %d never confirmed", id)
 	}
-	t.Fatalf("update %d never confirmed", id)
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -350,21 +347,16 @@ func TestServeWebhook(t *testing.T) {
 	}
 	post := func(secretHeader, body string) int {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", strings.NewReader(body))
-			if secretHeader != "" {
-				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
-					return resp.StatusCode
-				}
-			} else if time.Now().After(deadline) {
-				t.Fatalf("POST: %v", err)
-			}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", strings.NewReader(body))
+		if secretHeader != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
 		}
+		resp, err := http.DefaultClient.Do(req) // waits while serve starts
+		if err != nil {
+			t.Fatalf("POST: %v", err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
 	}
 	update := `{"update_id":900,"message":{"message_id":1,"date":1767225600,"chat":{"id":8080,"type":"private"},
 		"from":{"id":8080,"is_bot":false,"first_name":"Budi","language_code":"id"},"text":"/start",
@@ -375,18 +367,20 @@ func TestServeWebhook(t *testing.T) {
 	if code := post("wrong-secret-0123456789", update); code != http.StatusUnauthorized {
 		t.Fatalf("wrong secret: %d, want 401", code)
 	}
-	time.Sleep(300 * time.Millisecond)
-	if n := len(fake.Texts(8080)); n != 0 {
-		t.Fatalf("a refused request was answered (%d messages)", n)
-	}
 	for i := range 2 {
 		if code := post(secret, update); code != http.StatusOK {
 			t.Fatalf("post %d: %d, want 200", i+1, code)
 		}
 	}
-	waitTexts(t, fake, 8080, 2)
-	time.Sleep(500 * time.Millisecond)
-	if got := fake.Texts(8080); len(got) != 2 || !strings.Contains(got[1], "Silakan pilih menu") {
-		t.Fatalf("after the update posted twice: %q, want the greeting and the menu once", got)
+	// A later update is answered after anything the earlier posts caused.
+	later := strings.NewReplacer(`"update_id":900`, `"update_id":901`, `"text":"/start"`, `"text":"/bantuan"`,
+		`"length":6`, `"length":8`).Replace(update)
+	if code := post(secret, later); code != http.StatusOK {
+		t.Fatalf("later post: %d, want 200", code)
+	}
+	c := &conversation{t: t, fake: fake, user: 8080}
+	c.await("/bantuan", "/daftar")
+	if a, m := c.count("Selamat datang"), c.count("Silakan pilih menu"); a != 1 || m < 1 {
+		t.Fatalf("after /start posted twice (and two refused): greeting %d times, want once: %q", a, fake.Texts(8080))
 	}
 }
