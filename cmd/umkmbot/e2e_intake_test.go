@@ -307,15 +307,20 @@ func waitConfirmed(t *testing.T, fake *telegramtest.Server, id int64) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once; a
+// reader can wait for what it expects to be written.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf *bytes.Buffer
+	mu   sync.Mutex
+	cond *sync.Cond
+	buf  *bytes.Buffer
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.cond != nil {
+		b.cond.Broadcast()
+	}
 	return b.buf.Write(p)
 }
 
@@ -323,6 +328,31 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Await waits until found reports true for what was written, or timeout
+// passes (a bound for a test that would hang, not a measurement).
+func (b *syncBuffer) Await(timeout time.Duration, found func(string) bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cond == nil {
+		b.cond = sync.NewCond(&b.mu)
+	}
+	expired := false
+	t := time.AfterFunc(timeout, func() {
+		b.mu.Lock()
+		expired = true
+		b.cond.Broadcast()
+		b.mu.Unlock()
+	})
+	defer t.Stop()
+	for !found(b.buf.String()) {
+		if expired {
+			return false
+		}
+		b.cond.Wait()
+	}
+	return true
 }
 
 // TestServeWebhook runs serve in webhook mode: setWebhook with the secret,

@@ -152,18 +152,21 @@ func startServeSync(t *testing.T, env map[string]string) (*process, *syncBuffer)
 // listenAddr waits for serve's "listening" log line and returns its address.
 func listenAddr(t *testing.T, logs *syncBuffer) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, line := range strings.Split(logs.String(), "\n") {
+	addr := ""
+	logs.Await(20*time.Second, func(s string) bool {
+		for _, line := range strings.Split(s, "\n") {
 			var rec struct{ Msg, Addr string }
 			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
-				return rec.Addr
+				addr = rec.Addr
+				return true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
+	})
+	if addr == "" {
+		t.Fatalf("serve never logged listening:\n%s", logs.String())
 	}
-	t.Fatalf("serve never logged listening:\n%s", logs.String())
-	return ""
+	return addr
 }
 
 // httpGet fetches url and returns its status and body.
@@ -208,16 +211,13 @@ func TestServeMetrics(t *testing.T) {
 	if code, _ := httpGet(t, base+"/debug/pprof/"); code == 200 {
 		t.Errorf("pprof served without PPROF=on")
 	}
+	// The counters move right after the replies; the fake's long poll
+	// answers again soon after, and the metrics are read again then.
 	var body string
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	fake.Await(10*time.Second, func() bool {
 		_, body = httpGet(t, base+"/metrics")
-		if strings.Contains(body, `umkmbot_updates_total{outcome="handled",type="callback_query"} 1`) ||
-			time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return strings.Contains(body, `umkmbot_updates_total{outcome="handled",type="callback_query"} 1`)
+	})
 	for _, want := range []string{
 		// The undecodable one too: its sender is told it could not be read.
 		`umkmbot_updates_total{outcome="handled",type="message"} 3`,
