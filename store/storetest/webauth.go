@@ -9,7 +9,7 @@ import (
 )
 
 // WebAuth is a store.WebAuthStore under test and a way to let time pass
-// for it (a fake clock, or sleeping for a real server).
+// for it (a fake clock, or expiries brought closer on a real server).
 type WebAuth struct {
 	Store store.WebAuthStore
 	Pass  func(time.Duration)
