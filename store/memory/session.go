@@ -78,12 +78,17 @@ func (s *Store) Renew(ctx context.Context, c *store.Claim) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	l, ok := s.locks[c.ChatID]
-	if !ok || l.token != c.Token || !now.Before(l.expires) {
+	if !s.holds(c, now) {
 		return fmt.Errorf("renew chat %d: lock lost: %w", c.ChatID, store.ErrConflict)
 	}
-	s.locks[c.ChatID] = lockEntry{token: l.token, expires: now.Add(store.LockTTL)}
+	s.locks[c.ChatID] = lockEntry{token: c.Token, expires: now.Add(store.LockTTL)}
 	return nil
+}
+
+// holds reports whether c still holds its chat's lock. s.mu must be held.
+func (s *Store) holds(c *store.Claim, now time.Time) bool {
+	l, ok := s.locks[c.ChatID]
+	return ok && l.token == c.Token && now.Before(l.expires)
 }
 
 // Commit implements store.SessionStore.
@@ -97,8 +102,7 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	l, ok := s.locks[c.ChatID]
-	if !ok || l.token != c.Token || !now.Before(l.expires) {
+	if !s.holds(c, now) {
 		return fmt.Errorf("commit chat %d: lock lost: %w", c.ChatID, store.ErrConflict)
 	}
 	cur, exists := s.liveSession(c.ChatID, now)

@@ -152,26 +152,16 @@ var _ store.SettleAcker = (*Ingest)(nil)
 // store under the same prefix are settled and the updates acknowledged in
 // one pipeline.
 func (g *Ingest) SettleAck(ctx context.Context, items []store.OwedItem, seqs []string) error {
-	run := func() error {
-		_, err := g.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			if err := queueSetOwed(ctx, p, g.prefix, items); err != nil {
-				return err
-			}
-			if len(seqs) > 0 {
-				p.XAck(ctx, g.streamKey(), ingestGroup, seqs...)
-				p.XDel(ctx, g.streamKey(), seqs...)
-			}
-			return nil
-		})
-		return err
-	}
-	err := run()
-	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
-		if lerr := setOwedScript.Load(ctx, g.rdb).Err(); lerr != nil {
-			return fmt.Errorf("settle: %w", lerr)
+	err := setOwedPipeline(ctx, g.rdb, func(p goredis.Pipeliner) error {
+		if err := queueSetOwed(ctx, p, g.prefix, items); err != nil {
+			return err
 		}
-		err = run()
-	}
+		if len(seqs) > 0 {
+			p.XAck(ctx, g.streamKey(), ingestGroup, seqs...)
+			p.XDel(ctx, g.streamKey(), seqs...)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("settle: %w", err)
 	}

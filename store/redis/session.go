@@ -236,24 +236,25 @@ func (s *Store) SetOwedMany(ctx context.Context, items []store.OwedItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	err := s.setOwedPipeline(ctx, items)
-	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
-		// First use on this server: load the script, then try once more.
-		if lerr := setOwedScript.Load(ctx, s.rdb).Err(); lerr != nil {
-			return fmt.Errorf("set owed: %w", lerr)
-		}
-		err = s.setOwedPipeline(ctx, items)
-	}
-	if err != nil {
+	if err := setOwedPipeline(ctx, s.rdb, func(p goredis.Pipeliner) error {
+		return queueSetOwed(ctx, p, s.prefix, items)
+	}); err != nil {
 		return fmt.Errorf("set owed: %w", err)
 	}
 	return nil
 }
 
-func (s *Store) setOwedPipeline(ctx context.Context, items []store.OwedItem) error {
-	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		return queueSetOwed(ctx, p, s.prefix, items)
-	})
+// setOwedPipeline runs a pipeline of SetOwed scripts (queued by fill),
+// loading the script first when the server does not know it yet: a
+// pipelined EVALSHA, unlike Script.Run, does not fall back to EVAL.
+func setOwedPipeline(ctx context.Context, rdb *goredis.Client, fill func(goredis.Pipeliner) error) error {
+	_, err := rdb.Pipelined(ctx, fill)
+	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+		if lerr := setOwedScript.Load(ctx, rdb).Err(); lerr != nil {
+			return lerr
+		}
+		_, err = rdb.Pipelined(ctx, fill)
+	}
 	return err
 }
 
