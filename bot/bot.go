@@ -164,9 +164,6 @@ type Bot struct {
 	retryWait func(time.Duration)
 	// stopped, when set (tests), is closed once Run stops handing out work.
 	stopped chan struct{}
-	// unsettled holds, by chat, the settlement of its last outcome until
-	// the settler has written it (work.go).
-	unsettled sync.Map
 }
 
 // New builds the adapter without touching the network. h may be nil when the

@@ -166,13 +166,13 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
 }
 
 // settleReq is an update whose replies went out (or were lost): the
-// settler records that and acknowledges it.
+// settler records that, acknowledges it, then closes done.
 type settleReq struct {
 	out  flows.Outcome
 	lost bool
 	at   time.Time // when the last reply started on its way
 	seq  string
-	st   *flows.Settlement // what b.unsettled holds for the chat meanwhile
+	done chan struct{}
 }
 
 // settleLoop settles finished updates in batches until b.settle is
@@ -223,9 +223,7 @@ func (b *Bot) settleLoop(ctx context.Context) {
 			}
 		}
 		for _, r := range batch {
-			if r.out.Owes() {
-				b.unsettled.CompareAndDelete(r.out.ChatID, r.st)
-			}
+			close(r.done)
 		}
 	}
 }

@@ -73,9 +73,6 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 		return
 	}
 	fu.Received = in.Received
-	if v, ok := b.unsettled.Load(fu.ChatID); ok {
-		fu.Settled = v.(*flows.Settlement)
-	}
 	var out flows.Outcome
 	deadline := time.Now().Add(b.cfg.RetryFor)
 	bo := backoff{min: 200 * time.Millisecond, max: 5 * time.Second}
@@ -117,21 +114,21 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 	b.countUpdate(kindOf(&u), OutcomeHandled)
 }
 
-// settleAndAck hands a finished update to the settler, which writes that
-// its replies went out (or were lost) and acknowledges it, in a batch with
-// other chats'. The chat goes on meanwhile: until the settler has written
-// it, the settlement waits in b.unsettled, and the chat's next update
-// carries it to the engine (flows.Update.Settled).
+// settleAndAck hands a finished update to the settler and waits until its
+// replies are on record as settled and the update acknowledged: the next
+// update of the chat must see them settled.
 func (b *Bot) settleAndAck(ctx context.Context, r settleReq) {
 	if !r.out.Owes() && r.seq == "" {
 		return
 	}
-	if r.out.Owes() {
-		r.st = &flows.Settlement{Outcome: r.out, Lost: r.lost, At: r.at}
-		b.unsettled.Store(r.out.ChatID, r.st)
-	}
+	r.done = make(chan struct{})
 	select {
 	case b.settle <- r:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-r.done:
 	case <-ctx.Done():
 	}
 }

@@ -121,18 +121,6 @@ func (e *Engine) Flush(ctx context.Context, chatID int64) (Outcome, error) {
 	return Outcome{ChatID: chatID, Replies: e.decodeReplies(o, chatID), owed: o}, nil
 }
 
-// knownOwed is the claim's owed record as the transport knows it: a
-// settlement not yet written (u.Settled) of the same version counts.
-func (e *Engine) knownOwed(claim *store.Claim, u Update) {
-	o, p := claim.Owed, u.Settled
-	if o == nil || p == nil || p.owed == nil || p.owed.Version != o.Version || o.Status != store.OwedPending {
-		return
-	}
-	if items := e.Settled(*p); len(items) == 1 {
-		claim.Owed = items[0].Owed
-	}
-}
-
 // owedAgain answers a redelivered update: its replies again when they are
 // still pending (the process died before sending them), else nothing.
 func (e *Engine) owedAgain(claim *store.Claim, u Update) Outcome {
@@ -151,7 +139,6 @@ func (e *Engine) startingPoint(claim *store.Claim, u Update, input string) (base
 	if o == nil || (claim.Session != nil && o.Version != claim.Session.Version) {
 		return claim.Session, claim.SessionRaw, nil, nil
 	}
-
 	repeated := input != "" && input == o.Input
 	switch o.Status {
 	case store.OwedPending:

@@ -36,9 +36,6 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	}
 	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
 	claim, err := e.claim(ctx, u)
-	if claim != nil {
-		e.knownOwed(claim, u)
-	}
 	if errors.Is(err, store.ErrDuplicate) {
 		log.Info("duplicate update dropped")
 		return e.owedAgain(claim, u)

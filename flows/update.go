@@ -51,10 +51,6 @@ type Update struct {
 	// does not say. An answer received before the previous reply was
 	// delivered was given without seeing it.
 	Received time.Time
-	// Settled, when set, is the fate of the chat's previous outcome that
-	// the transport knows and has not yet written (Settle is on its way):
-	// the engine trusts it over the stored record of the same version.
-	Settled *Settlement
 }
 
 // Contact is a phone number shared with the "Bagikan nomor" button.
