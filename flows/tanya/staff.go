@@ -64,14 +64,7 @@ func newAnswer(opt Options) *flows.Flow {
 		}
 		t, err := opt.Tickets.Answer(c, store.TicketAnswer{Staff: c.UserID(), TicketID: id, Text: text, At: c.Now},
 			Notify)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			c.Say("tanya_not_found", "N", id)
-			return nil
-		case errors.Is(err, store.ErrConflict):
-			c.Say("tanya_already_closed", "N", id)
-			return nil
-		case err != nil:
+		if refused, err := ticketRefused(c, id, err); refused || err != nil {
 			return err
 		}
 		c.Say("tanya_answered", "Number", t.Number)
@@ -88,14 +81,7 @@ func newClose(opt Options) *flows.Flow {
 			return nil
 		}
 		t, err := opt.Tickets.CloseTicket(c, c.UserID(), id, c.Now)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			c.Say("tanya_not_found", "N", id)
-			return nil
-		case errors.Is(err, store.ErrConflict):
-			c.Say("tanya_already_closed", "N", id)
-			return nil
-		case err != nil:
+		if refused, err := ticketRefused(c, id, err); refused || err != nil {
 			return err
 		}
 		first := flows.T("tanya_unanswered")
@@ -171,4 +157,19 @@ func statusText(status string) flows.Text {
 		return flows.T("tanya_status_closed")
 	}
 	return flows.T("tanya_status_new")
+}
+
+// ticketRefused tells staff why ticket id could not be answered or closed
+// (unknown, or closed already) and reports whether it did; any other error
+// is returned.
+func ticketRefused(c *flows.Ctx, id int64, err error) (bool, error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		c.Say("tanya_not_found", "N", id)
+		return true, nil
+	case errors.Is(err, store.ErrConflict):
+		c.Say("tanya_already_closed", "N", id)
+		return true, nil
+	}
+	return false, err
 }
