@@ -37,8 +37,13 @@ const (
 // that waits on a slow store holds up only itself. It bounds the jobs held
 // (MaxInFlight) and what one chat may add (a token bucket).
 type scheduler struct {
-	mu       sync.Mutex
-	cond     *sync.Cond
+	mu sync.Mutex
+	// work wakes one idle worker per ready chat; room wakes the reader
+	// waiting for the jobs held to drop below the maximum. Two conditions,
+	// each signalled, not broadcast: with one broadcast condition every
+	// update woke all the workers to find one chat (a herd of 64 at each
+	// update, most of them going back to sleep).
+	work, room *sync.Cond
 	chats    map[int64]*chatQueue
 	ready    []int64
 	inflight int
@@ -66,7 +71,8 @@ type bucket struct {
 func newScheduler(workers, maxInFlight, burst int, rate float64) *scheduler {
 	s := &scheduler{chats: map[int64]*chatQueue{}, max: max(maxInFlight, workers), burst: float64(burst),
 		rate: rate, buckets: map[int64]*bucket{}, now: time.Now}
-	s.cond = sync.NewCond(&s.mu)
+	s.work = sync.NewCond(&s.mu)
+	s.room = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -93,7 +99,7 @@ func (s *scheduler) add(j job) admission {
 	s.inflight++
 	if !q.busy && len(q.jobs) == 1 {
 		s.ready = append(s.ready, j.chat)
-		s.cond.Broadcast()
+		s.work.Signal()
 	}
 	return res
 }
@@ -147,14 +153,14 @@ func (s *scheduler) prune(now time.Time) {
 func (s *scheduler) waitRoom(ctx context.Context) int {
 	stop := context.AfterFunc(ctx, func() {
 		s.mu.Lock()
-		s.cond.Broadcast()
+		s.room.Broadcast()
 		s.mu.Unlock()
 	})
 	defer stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.inflight >= s.max && !s.closed && ctx.Err() == nil {
-		s.cond.Wait()
+		s.room.Wait()
 	}
 	if s.closed || ctx.Err() != nil {
 		return 0
@@ -169,7 +175,7 @@ func (s *scheduler) serve(_ context.Context, fn func(job)) {
 	defer s.mu.Unlock()
 	for {
 		for len(s.ready) == 0 && !s.closed {
-			s.cond.Wait()
+			s.work.Wait()
 		}
 		if s.closed {
 			return
@@ -184,14 +190,16 @@ func (s *scheduler) serve(_ context.Context, fn func(job)) {
 		s.mu.Lock()
 		q.jobs = q.jobs[1:]
 		q.busy = false
+		if s.inflight == s.max {
+			s.room.Broadcast() // room for the readers (the poller, webhook posts)
+		}
 		s.inflight--
 		if len(q.jobs) > 0 {
+			// This worker goes round again and takes it (or an older chat).
 			s.ready = append(s.ready, chat)
-			s.cond.Broadcast()
 		} else {
 			delete(s.chats, chat)
 		}
-		s.cond.Broadcast() // room for the reader
 	}
 }
 
@@ -200,5 +208,6 @@ func (s *scheduler) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.cond.Broadcast()
+	s.work.Broadcast()
+	s.room.Broadcast()
 }
