@@ -44,11 +44,11 @@ type scheduler struct {
 	// update woke all the workers to find one chat (a herd of 64 at each
 	// update, most of them going back to sleep).
 	work, room *sync.Cond
-	chats    map[int64]*chatQueue
-	ready    []int64
-	inflight int
-	max      int
-	closed   bool
+	chats      map[int64]*chatQueue
+	ready      []int64
+	inflight   int
+	max        int
+	closed     bool
 
 	burst, rate float64
 	buckets     map[int64]*bucket
