@@ -66,6 +66,11 @@ type Config struct {
 	APIURL string
 	// Ingest is the durable record of updates; Run needs it.
 	Ingest store.IngestStore
+	// Replica names this process among the replicas sharing Ingest when it
+	// is a store.Partitioned (replicas.go); unique per live replica and
+	// the same after a restart, so that a restarted replica takes back its
+	// own leases at once. Empty: this process handles every chat alone.
+	Replica string
 	// Workers is how many chats are handled at the same time (default 64).
 	Workers int
 	// MaxInFlight bounds the updates read from the ingest and not yet

@@ -75,21 +75,35 @@ func (b *Bot) Run(ctx context.Context) error {
 	for range b.cfg.Workers {
 		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
 	}
-	b.resume(ctx, sc)
-	if b.cfg.WebhookURL != "" {
+	var r *replicas
+	if ps, ok := b.cfg.Ingest.(store.Partitioned); ok && b.cfg.Replica != "" {
+		r = newReplicas(ps, b.cfg.Replica, b.cfg.WebhookURL == "")
+		b.hook.repl = r
+		wg.Go(func() { b.coordinate(ctx, sc, r) })
+		wg.Go(func() { b.read(ctx, sc, r) })
+	} else {
+		b.resume(ctx, sc)
+	}
+	switch {
+	case b.cfg.WebhookURL != "":
 		b.hook.sched.Store(sc)
 		close(b.hook.serving)
 		b.log.Info("telegram webhook serving")
 		<-ctx.Done()
 		b.hook.sched.Store(nil)
-	} else {
-		b.poll(ctx, sc)
+	case r != nil:
+		b.pollShared(ctx, sc, r)
+	default:
+		b.poll(ctx, sc, nil)
 	}
 	sc.close()
 	if b.stopped != nil {
 		close(b.stopped)
 	}
 	wg.Wait()
+	if r != nil {
+		b.leave(r)
+	}
 	close(b.settle)
 	<-settled
 	b.log.Info("telegram intake stopped")
@@ -151,8 +165,15 @@ func (b *Bot) resume(ctx context.Context, sc *scheduler) {
 }
 
 // enqueue queues one recorded update, or drops it when its chat floods.
-func (b *Bot) enqueue(sc *scheduler, in store.Inbound) {
-	switch sc.add(job{chat: in.ChatID, in: in}) {
+func (b *Bot) enqueue(sc *scheduler, in store.Inbound) { b.enqueuePart(sc, in, nil) }
+
+// enqueuePart is enqueue for a partition this replica handles.
+func (b *Bot) enqueuePart(sc *scheduler, in store.Inbound, p *part) {
+	res := sc.add(job{chat: in.ChatID, in: in, part: p})
+	if res == flooded && p != nil {
+		p.queued.Add(-1)
+	}
+	switch res {
 	case admitted:
 	case floodWarn:
 		b.stats.FloodDropped.Add(1)
@@ -247,7 +268,11 @@ type getUpdatesAnswer struct {
 // update to the scheduler. Each batch is recorded before the next request
 // confirms it; a batch that cannot be recorded is retried until it is.
 // While MaxInFlight updates wait, it stops asking.
-func (b *Bot) poll(ctx context.Context, sc *scheduler) {
+//
+// With several replicas (r not nil) it records only while this replica
+// holds the polling lease, and hands out only the updates of its own
+// partitions; the others are read by their owners.
+func (b *Bot) poll(ctx context.Context, sc *scheduler, r *replicas) {
 	offset := retry(ctx, b, "ingest offset", func() (int64, error) { return b.cfg.Ingest.Offset(ctx) })
 	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
 	failing := false
@@ -285,15 +310,44 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler) {
 				b.decoded.Store(in.UpdateID, decoded[i])
 			}
 		}
-		rec := retry(ctx, b, "record updates", func() ([]store.Inbound, error) { return b.cfg.Ingest.Record(ctx, ins, next) })
-		if ctx.Err() != nil {
+		rec, ok := b.record(ctx, ins, next)
+		if !ok {
+			for _, in := range ins {
+				b.decoded.Delete(in.UpdateID)
+			}
 			return
 		}
 		b.stats.Recorded.Add(int64(len(rec)))
-		for _, in := range rec {
-			b.enqueue(sc, in)
+		if r != nil {
+			b.handOut(ctx, sc, r, rec, func(in store.Inbound) { b.decoded.Delete(in.UpdateID) })
+		} else {
+			for _, in := range rec {
+				b.enqueue(sc, in)
+			}
 		}
 		offset = next
+	}
+}
+
+// record records a batch, retrying while the store fails; ok is false when
+// ctx ends or another replica holds the polling lease (the batch is then
+// not confirmed: the poller that holds it gets it again).
+func (b *Bot) record(ctx context.Context, ins []store.Inbound, next int64) ([]store.Inbound, bool) {
+	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
+	for {
+		rec, err := b.cfg.Ingest.Record(ctx, ins, next)
+		switch {
+		case ctx.Err() != nil:
+			return nil, false
+		case err == nil:
+			return rec, true
+		case errNotPolling(err):
+			b.log.Warn("another replica polls: batch left to it", "updates", len(ins))
+			return nil, false
+		}
+		wait := bo.next()
+		b.log.Warn("waiting for the store", "what", "record updates", "err", err, "retry_in", wait.String())
+		sleep(ctx, wait)
 	}
 }
 

@@ -16,6 +16,9 @@ type job struct {
 	flush bool
 	// flood tells the chat to slow down; in is the update dropped for it.
 	flood bool
+	// part is the partition the job belongs to (several replicas), nil
+	// when this process handles every chat.
+	part *part
 }
 
 // admission is what the scheduler did with a job.

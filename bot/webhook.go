@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"sync/atomic"
+
+	"github.com/diskum-tangerang/umkmbot/store"
 )
 
 // maxWebhookBody caps a webhook request: one update is a few KiB.
@@ -20,6 +22,8 @@ type webhookState struct {
 	sched atomic.Pointer[scheduler]
 	// serving is closed once Run serves webhook requests.
 	serving chan struct{}
+	// repl is the replica's share of the work (set before serving).
+	repl *replicas
 }
 
 // Webhook returns the handler of Telegram's webhook requests, for a Bot
@@ -90,8 +94,13 @@ func (b *Bot) Webhook() http.Handler {
 			return
 		}
 		b.stats.Recorded.Add(int64(len(rec)))
-		for _, in := range rec {
-			b.enqueue(sc, in)
+		if repl := b.hook.repl; repl != nil {
+			// Several replicas: the update's partition may be another's.
+			b.handOut(r.Context(), sc, repl, rec, func(in store.Inbound) { b.decoded.Delete(in.UpdateID) })
+		} else {
+			for _, in := range rec {
+				b.enqueue(sc, in)
+			}
 		}
 		w.WriteHeader(http.StatusOK)
 	})

@@ -17,6 +17,15 @@ import (
 
 // run does one job of a chat.
 func (b *Bot) run(ctx context.Context, j job) {
+	if j.part != nil {
+		defer j.part.queued.Add(-1)
+		if !j.part.live.Load() {
+			// Another replica handles the chat now; the update stays
+			// recorded for it.
+			b.decoded.Delete(j.in.UpdateID)
+			return
+		}
+	}
 	switch {
 	case j.flush:
 		out := retry(ctx, b, "replies owed", func() (flows.Outcome, error) { return b.h.Flush(ctx, j.chat) })

@@ -230,7 +230,7 @@ type StaffStore interface {
 
 // Inbound is one update as the intake recorded it.
 type Inbound struct {
-	// Seq is the record's position in the ingest, in the order recorded.
+	// Seq identifies the record in the ingest (opaque to the caller).
 	Seq string
 	// UpdateID is Telegram's update id.
 	UpdateID int64
@@ -265,8 +265,9 @@ type IngestStore interface {
 	// stores next as the offset. It returns the updates it appended, with
 	// Seq and Received set, for the caller to handle.
 	Record(ctx context.Context, ups []Inbound, next int64) ([]Inbound, error)
-	// Pending returns every update recorded and not acknowledged, in
-	// order: at start, what an earlier run took in and did not finish.
+	// Pending returns every update recorded and not acknowledged, in the
+	// order of their update ids: at start, what an earlier run took in and
+	// did not finish.
 	Pending(ctx context.Context) ([]Inbound, error)
 	// Ack removes handled updates.
 	Ack(ctx context.Context, seqs ...string) error
@@ -282,6 +283,55 @@ type IngestStore interface {
 type SettleAcker interface {
 	SettleAck(ctx context.Context, items []OwedItem, seqs []string) error
 }
+
+// Partitioned is an IngestStore shared by several replicas of the bot. The
+// updates are kept in partitions by chat (PartitionOf); each partition is
+// handled by the one live replica holding its lease, and one replica, the
+// one holding the polling lease, asks Telegram for updates and records
+// them (Record refuses a replica that does not hold it: the offset cannot
+// move under two pollers). A replica keeps itself alive and its leases with
+// Balance about every second; a dead replica's leases lapse after the ttl
+// and the others take its partitions.
+//
+// Leases spread the work; they are not what keeps an update from being
+// handled twice. Two replicas may, for a moment, both think they own a
+// partition (one stalled past its lease, one that took it); the sessions
+// are the fence: a chat's session is claimed with a token and committed
+// only by the claim's holder, and it remembers the last update it took in,
+// so whichever replica comes second finds the update handled.
+type Partitioned interface {
+	IngestStore
+	// Partitions is how many partitions there are.
+	Partitions() int
+	// PartitionOf is the partition of a chat's updates.
+	PartitionOf(chat int64) int
+	// Balance renews replica's heartbeat and the leases it holds, takes free partitions up to its fair share of the live replicas, and
+	// takes or keeps the polling lease when poll is true and no other live
+	// replica holds it. It returns the partitions replica owns now, whether
+	// it holds the polling lease, and how many replicas are alive.
+	Balance(ctx context.Context, replica string, poll bool, ttl time.Duration) (Lease, error)
+	// Release gives up partitions (and the polling lease with poll) at
+	// once, for another replica to take.
+	Release(ctx context.Context, replica string, poll bool, parts ...int) error
+	// Leave releases everything replica holds and says it is gone (at
+	// shutdown).
+	Leave(ctx context.Context, replica string) error
+	// Read returns the updates recorded in the partitions after the given
+	// Seq ("" for all not acknowledged), in order per partition, waiting up
+	// to block for one when there are none.
+	Read(ctx context.Context, after map[int]string, block time.Duration) ([]Inbound, error)
+}
+
+// Lease is what a replica holds after Balance.
+type Lease struct {
+	Owned   []int
+	Polling bool
+	Live    int
+}
+
+// ErrNotPolling is Record's error for a replica that does not hold the
+// polling lease.
+var ErrNotPolling = errors.New("ingest: another replica holds the polling lease")
 
 // MaxDeadLetters bounds the dead-letter list.
 const MaxDeadLetters = 1000

@@ -22,6 +22,9 @@ type config struct {
 	DatabaseURL string
 	RedisURL    string
 	RedisPrefix string
+	// Replica names this replica among those sharing Redis (REPLICA_ID,
+	// default the host name).
+	Replica string
 	StaffIDs    []int64
 	Workers     int
 	FloodBurst  int
@@ -97,6 +100,7 @@ func (c *config) settings() []setting {
 			return nil
 		}},
 		{"REDIS_PREFIX", "redis-prefix", "prefix of every Redis key", str(&c.RedisPrefix)},
+		{"REPLICA_ID", "replica-id", "this replica's name among those sharing Redis (default the host name; unique per replica, the same after a restart)", str(&c.Replica)},
 		{"STAFF_IDS", "staff-ids", "Telegram user ids of staff, comma separated", func(v string) error {
 			c.StaffIDs = nil
 			for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {

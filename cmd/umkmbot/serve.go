@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -38,12 +39,19 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 	defer a.close()
 	host, _ := os.Hostname()
-	ingest := rstore.NewIngest(a.rdb, cfg.RedisPrefix, "bot")
+	replica := cmp.Or(cfg.Replica, host, "umkmbot")
+	// In polling mode only the replica holding the polling lease records;
+	// in webhook mode every replica records what Telegram posts to it.
+	recordAs := replica
+	if cfg.WebhookURL != "" {
+		recordAs = ""
+	}
+	ingest := rstore.NewIngest(a.rdb, cfg.RedisPrefix, recordAs)
 	if _, err := await(ctx, log, true, "Redis ingest", func() (struct{}, error) { return struct{}{}, ingest.Init(ctx) }); err != nil {
 		return err
 	}
 	b, err := bot.New(bot.Config{
-		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest,
+		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest, Replica: replica,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
 		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
@@ -82,7 +90,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 			log.Error("outbox sender", "err", err)
 		}
 	})
-	wg.Go(func() { a.schedule(ctx) })
+	wg.Go(func() { a.schedule(ctx, replica) })
 	err = b.Run(ctx)
 	wg.Wait()
 	return err
@@ -172,12 +180,22 @@ func (a *app) langOf(ctx context.Context, user int64) string {
 }
 
 // schedule queues due training reminders and expires waitlist offers
-// every minute, and once at start (the bot may have been down).
-func (a *app) schedule(ctx context.Context) {
+// every minute, and once at start (the bot may have been down), on one
+// replica at a time: the one holding the scheduler's lease (kept while it
+// ticks; another replica takes it within minutes of its death). A tick on
+// two replicas at once would do no harm either (the queueing is
+// idempotent); the lease saves the work.
+func (a *app) schedule(ctx context.Context, replica string) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
-		a.tick(ctx, time.Now())
+		if ok, err := rstore.Lead(ctx, a.rdb, a.cfg.RedisPrefix+"{schedule}:leader", replica, 3*time.Minute); err != nil {
+			if ctx.Err() == nil {
+				a.log.Warn("scheduler lease", "err", err)
+			}
+		} else if ok {
+			a.tick(ctx, time.Now())
+		}
 		select {
 		case <-ctx.Done():
 			return

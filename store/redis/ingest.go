@@ -1,10 +1,13 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,72 +17,117 @@ import (
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
-// Ingest is the intake's durable record on Redis (store.IngestStore): a
-// stream "ingest" with the consumer group "bot" (an update is handed to
-// the consumer in the script that records it, so the consumer's pending
-// list is exactly the work not finished), the getUpdates
-// offset in "ingest:offset" (recorded in the same script as the updates)
-// and the dead letters in the list "deadletters" (newest first, at most
-// store.MaxDeadLetters). An acknowledged update is deleted from the stream,
-// so the stream holds only the work not done yet.
+// Ingest is the intake's durable record on Redis (store.Partitioned). Its
+// keys, under the prefix, all carry the hash tag {ingest} so that every
+// script runs in one slot of a Cluster:
+//
+//   - "{ingest}:p:<n>": partition n's stream, holding the updates of its
+//     chats recorded and not acknowledged (an acknowledged update is
+//     deleted), in order;
+//   - "{ingest}:offset": the getUpdates offset, stored in the script that
+//     records the updates it confirms;
+//   - "{ingest}:poll": the polling lease (the replica that records);
+//   - "{ingest}:lease:<n>": partition n's lease (the replica handling it);
+//   - "{ingest}:alive": the live replicas, scored by when they lapse.
+//
+// The dead letters are in the list "deadletters" (newest first, at most
+// store.MaxDeadLetters).
 type Ingest struct {
-	rdb      *goredis.Client
-	prefix   string
-	consumer string
+	rdb     *goredis.Client
+	prefix  string
+	replica string
+	parts   int
 }
 
-var _ store.IngestStore = (*Ingest)(nil)
+var _ store.Partitioned = (*Ingest)(nil)
 
-const ingestGroup = "bot"
+// IngestPartitions is how many partitions the ingest has. Every replica
+// must agree on it; 16 lets up to 16 replicas share the work.
+const IngestPartitions = 16
 
-// NewIngest returns the ingest under prefix. consumer names this process
-// in the consumer group; a restarted process uses the same name to find
-// the work it left.
-func NewIngest(rdb *goredis.Client, prefix, consumer string) *Ingest {
-	return &Ingest{rdb: rdb, prefix: prefix, consumer: consumer}
+// NewIngest returns the ingest under prefix. replica names this process
+// among the replicas; Record refuses to record unless replica holds the
+// polling lease (or takes it, when free).
+func NewIngest(rdb *goredis.Client, prefix, replica string) *Ingest {
+	return &Ingest{rdb: rdb, prefix: prefix, replica: replica, parts: IngestPartitions}
 }
 
-func (g *Ingest) streamKey() string { return g.prefix + "ingest" }
-func (g *Ingest) offsetKey() string { return g.prefix + "ingest:offset" }
-func (g *Ingest) deadKey() string   { return g.prefix + "deadletters" }
+func (g *Ingest) key(s string) string    { return g.prefix + "{ingest}:" + s }
+func (g *Ingest) streamKey(p int) string { return g.key("p:" + strconv.Itoa(p)) }
+func (g *Ingest) leaseKey(p int) string  { return g.key("lease:" + strconv.Itoa(p)) }
+func (g *Ingest) deadKey() string        { return g.prefix + "deadletters" }
 
-// recordScript appends the updates not below the stored offset, hands
-// them to the consumer at once (they enter its pending list, where a
-// restart finds them), and stores the new offset. It returns, per update, its stream id or "" when
-// it was recorded before. KEYS: stream, offset. ARGV: group, consumer,
-// next offset, then (update id, chat id, raw) for each update.
+// Partitions implements store.Partitioned.
+func (g *Ingest) Partitions() int { return g.parts }
+
+// PartitionOf implements store.Partitioned.
+func (g *Ingest) PartitionOf(chat int64) int {
+	x := uint64(chat)
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	return int(x % uint64(g.parts))
+}
+
+// recordScript refuses a replica that does not hold the polling lease
+// (taking it when free), appends the updates not below the stored offset
+// to their partitions' streams, and stores the new offset. It returns,
+// per update, its stream id or "" when it was recorded before. KEYS:
+// offset, poll lease, then the partitions' streams. ARGV: replica, lease
+// ms, next offset, then (stream's KEYS index, update id, chat id, raw) for
+// each update.
 var recordScript = goredis.NewScript(`
-local off = tonumber(redis.call("GET", KEYS[2]) or "0")
-local ids, n = {}, 0
-for i = 4, #ARGV, 3 do
-  if tonumber(ARGV[i]) >= off then
-    ids[#ids+1] = redis.call("XADD", KEYS[1], "*", "u", ARGV[i], "c", ARGV[i+1], "r", ARGV[i+2])
-    n = n + 1
+if ARGV[1] ~= "" then
+  local holder = redis.call("GET", KEYS[2])
+  if holder and holder ~= ARGV[1] then return redis.error_reply("NOTPOLLING") end
+  redis.call("SET", KEYS[2], ARGV[1], "PX", ARGV[2])
+end
+local off = tonumber(redis.call("GET", KEYS[1]) or "0")
+local ids = {}
+for i = 4, #ARGV, 4 do
+  if tonumber(ARGV[i+1]) >= off then
+    ids[#ids+1] = redis.call("XADD", KEYS[tonumber(ARGV[i])], "*", "u", ARGV[i+1], "c", ARGV[i+2], "r", ARGV[i+3])
   else
     ids[#ids+1] = ""
   end
 end
-if n > 0 then
-  redis.call("XREADGROUP", "GROUP", ARGV[1], ARGV[2], "COUNT", n, "STREAMS", KEYS[1], ">")
-end
 if tonumber(ARGV[3]) > off then
-  redis.call("SET", KEYS[2], ARGV[3])
+  redis.call("SET", KEYS[1], ARGV[3])
 end
 return ids
 `)
 
-// Init creates the stream and its consumer group when missing.
+// Init moves what an older version left (one stream "ingest" with its
+// offset "ingest:offset") into the partitions. It is safe to run again:
+// an update moved twice is found handled by its session.
 func (g *Ingest) Init(ctx context.Context) error {
-	err := g.rdb.XGroupCreateMkStream(ctx, g.streamKey(), ingestGroup, "0").Err()
-	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("ingest: create group: %w", err)
+	old, oldOff := g.prefix+"ingest", g.prefix+"ingest:offset"
+	if v, err := g.rdb.Get(ctx, oldOff).Result(); err == nil {
+		if err := g.rdb.SetNX(ctx, g.key("offset"), v, 0).Err(); err != nil {
+			return fmt.Errorf("ingest: move offset: %w", err)
+		}
+	} else if !errors.Is(err, goredis.Nil) {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	msgs, err := g.rdb.XRange(ctx, old, "-", "+").Result()
+	if err != nil && !strings.Contains(err.Error(), "WRONGTYPE") {
+		return fmt.Errorf("ingest: read the old stream: %w", err)
+	}
+	for _, m := range msgs {
+		chat, _ := strconv.ParseInt(str(m.Values["c"]), 10, 64)
+		if err := g.rdb.XAdd(ctx, &goredis.XAddArgs{Stream: g.streamKey(g.PartitionOf(chat)), Values: m.Values}).Err(); err != nil {
+			return fmt.Errorf("ingest: move the old stream: %w", err)
+		}
+	}
+	if err := g.rdb.Del(ctx, old, oldOff).Err(); err != nil {
+		return fmt.Errorf("ingest: %w", err)
 	}
 	return nil
 }
 
 // Offset implements store.IngestStore.
 func (g *Ingest) Offset(ctx context.Context) (int64, error) {
-	v, err := g.rdb.Get(ctx, g.offsetKey()).Int64()
+	v, err := g.rdb.Get(ctx, g.key("offset")).Int64()
 	if errors.Is(err, goredis.Nil) {
 		return 0, nil
 	}
@@ -89,15 +137,34 @@ func (g *Ingest) Offset(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// Record implements store.IngestStore in one round trip.
+// PollLease is how long the polling lease lasts unless renewed; Record
+// renews it.
+const PollLease = 5 * time.Second
+
+// Record implements store.IngestStore in one round trip. It fails with
+// store.ErrNotPolling when another replica holds the polling lease.
 func (g *Ingest) Record(ctx context.Context, ups []store.Inbound, next int64) ([]store.Inbound, error) {
-	args := make([]any, 0, 3+3*len(ups))
-	args = append(args, ingestGroup, g.consumer, next)
-	for _, u := range ups {
-		args = append(args, u.UpdateID, u.ChatID, u.Raw)
+	keys := []string{g.key("offset"), g.key("poll")}
+	index := map[int]int{}
+	args := make([]any, 0, 3+4*len(ups))
+	args = append(args, g.replica, PollLease.Milliseconds(), next)
+	parts := make([]int, len(ups))
+	for i, u := range ups {
+		p := g.PartitionOf(u.ChatID)
+		parts[i] = p
+		k, ok := index[p]
+		if !ok {
+			keys = append(keys, g.streamKey(p))
+			k = len(keys)
+			index[p] = k
+		}
+		args = append(args, k, u.UpdateID, u.ChatID, u.Raw)
 	}
-	ids, err := recordScript.Run(ctx, g.rdb, []string{g.streamKey(), g.offsetKey()}, args...).StringSlice()
+	ids, err := recordScript.Run(ctx, g.rdb, keys, args...).StringSlice()
 	if err != nil {
+		if strings.Contains(err.Error(), "NOTPOLLING") {
+			return nil, store.ErrNotPolling
+		}
 		return nil, fmt.Errorf("ingest record: %w", err)
 	}
 	out := make([]store.Inbound, 0, len(ups))
@@ -106,44 +173,232 @@ func (g *Ingest) Record(ctx context.Context, ups []store.Inbound, next int64) ([
 			continue
 		}
 		u := ups[i]
-		u.Seq, u.Received = id, seqTime(id)
+		u.Seq, u.Received = seqOf(parts[i], id), seqTime(id)
 		out = append(out, u)
 	}
 	return out, nil
 }
 
-// Pending implements store.IngestStore.
-func (g *Ingest) Pending(ctx context.Context) ([]store.Inbound, error) {
-	var out []store.Inbound
-	for start := "0"; ; {
-		res, err := g.rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: ingestGroup, Consumer: g.consumer,
-			Streams: []string{g.streamKey(), start}, Count: 500}).Result()
-		if err != nil && !errors.Is(err, goredis.Nil) {
-			return nil, fmt.Errorf("ingest pending: %w", err)
-		}
-		batch := inbound(res)
-		if len(batch) == 0 {
-			return out, nil
-		}
-		out = append(out, batch...)
-		start = batch[len(batch)-1].Seq
-	}
+// seqOf is an update's Seq: its partition and stream id, "3/1764650000000-0".
+func seqOf(p int, id string) string { return strconv.Itoa(p) + "/" + id }
+
+// splitSeq undoes seqOf.
+func splitSeq(seq string) (int, string, bool) {
+	ps, id, ok := strings.Cut(seq, "/")
+	p, err := strconv.Atoi(ps)
+	return p, id, ok && err == nil
 }
 
-// Ack implements store.IngestStore: XACK and XDEL in one round trip.
+// Pending implements store.IngestStore: every partition's updates, in the
+// order of their update ids (Telegram's order, so each chat's order).
+func (g *Ingest) Pending(ctx context.Context) ([]store.Inbound, error) {
+	after := make(map[int]string, g.parts)
+	for p := range g.parts {
+		after[p] = ""
+	}
+	out, err := g.Read(ctx, after, 0)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b store.Inbound) int { return cmp.Compare(a.UpdateID, b.UpdateID) })
+	return out, nil
+}
+
+// Read implements store.Partitioned.
+func (g *Ingest) Read(ctx context.Context, after map[int]string, block time.Duration) ([]store.Inbound, error) {
+	if len(after) == 0 {
+		return nil, nil
+	}
+	parts := slices.Sorted(maps.Keys(after))
+	var out []store.Inbound
+	// Everything after each position, without waiting, 500 at a time.
+	pos := make(map[int]string, len(parts))
+	for _, p := range parts {
+		pos[p] = "0"
+		if _, id, ok := splitSeq(after[p]); ok {
+			pos[p] = id
+		}
+	}
+	for len(parts) > 0 {
+		streams := make([]string, 0, 2*len(parts))
+		for _, p := range parts {
+			streams = append(streams, g.streamKey(p))
+		}
+		for _, p := range parts {
+			streams = append(streams, pos[p])
+		}
+		res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: streams, Count: 500, Block: -1}).Result()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, fmt.Errorf("ingest read: %w", err)
+		}
+		var more []int
+		for _, st := range res {
+			p := g.partOfKey(st.Stream)
+			out = append(out, inbound(p, st.Messages)...)
+			if len(st.Messages) == 500 {
+				pos[p] = st.Messages[len(st.Messages)-1].ID
+				more = append(more, p)
+			}
+		}
+		parts = more
+	}
+	if len(out) > 0 || block <= 0 {
+		return out, nil
+	}
+	streams := make([]string, 0, 2*len(pos))
+	keys := slices.Sorted(maps.Keys(pos))
+	for _, p := range keys {
+		streams = append(streams, g.streamKey(p))
+	}
+	for _, p := range keys {
+		streams = append(streams, pos[p])
+	}
+	res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: streams, Count: 500, Block: block}).Result()
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("ingest read: %w", err)
+	}
+	for _, st := range res {
+		out = append(out, inbound(g.partOfKey(st.Stream), st.Messages)...)
+	}
+	return out, nil
+}
+
+func (g *Ingest) partOfKey(key string) int {
+	n, _ := strconv.Atoi(key[strings.LastIndexByte(key, ':')+1:])
+	return n
+}
+
+// balanceScript renews a replica's heartbeat, its leases and the polling
+// lease, and takes free partitions up to its share. KEYS: alive, poll,
+// then each partition's lease. ARGV: replica, lease ms, "1" to poll.
+// It returns {live replicas, polling (0/1), owned partitions...}.
+var balanceScript = goredis.NewScript(`
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call("ZADD", KEYS[1], now + ttl, ARGV[1])
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
+redis.call("PEXPIRE", KEYS[1], ttl * 4)
+local live = redis.call("ZCARD", KEYS[1])
+local parts = #KEYS - 2
+local share = math.ceil(parts / live)
+local owned = {}
+for i = 1, parts do
+  if redis.call("GET", KEYS[i+2]) == ARGV[1] then
+    redis.call("PEXPIRE", KEYS[i+2], ttl)
+    owned[#owned+1] = i - 1
+  end
+end
+for i = 1, parts do
+  if #owned >= share then break end
+  if redis.call("SET", KEYS[i+2], ARGV[1], "NX", "PX", ttl) then
+    owned[#owned+1] = i - 1
+  end
+end
+local polling = 0
+local holder = redis.call("GET", KEYS[2])
+if holder == ARGV[1] then
+  redis.call("PEXPIRE", KEYS[2], ttl)
+  polling = 1
+elseif not holder and ARGV[3] == "1" then
+  redis.call("SET", KEYS[2], ARGV[1], "PX", ttl)
+  polling = 1
+end
+local res = {live, polling}
+for _, p in ipairs(owned) do res[#res+1] = p end
+return res
+`)
+
+// Balance implements store.Partitioned.
+func (g *Ingest) Balance(ctx context.Context, replica string, poll bool, ttl time.Duration) (store.Lease, error) {
+	keys := make([]string, 0, 2+g.parts)
+	keys = append(keys, g.key("alive"), g.key("poll"))
+	for p := range g.parts {
+		keys = append(keys, g.leaseKey(p))
+	}
+	flag := "0"
+	if poll {
+		flag = "1"
+	}
+	res, err := balanceScript.Run(ctx, g.rdb, keys, replica, ttl.Milliseconds(), flag).Int64Slice()
+	if err != nil || len(res) < 2 {
+		return store.Lease{}, fmt.Errorf("ingest leases: %w", cmp.Or(err, errors.New("short answer")))
+	}
+	l := store.Lease{Live: int(res[0]), Polling: res[1] == 1}
+	for _, p := range res[2:] {
+		l.Owned = append(l.Owned, int(p))
+	}
+	return l, nil
+}
+
+// releaseScript deletes the leases a replica holds among KEYS (the first
+// is the alive set, where ARGV[2] == "1" removes the replica too).
+var releaseScript = goredis.NewScript(`
+if ARGV[2] == "1" then redis.call("ZREM", KEYS[1], ARGV[1]) end
+for i = 2, #KEYS do
+  if redis.call("GET", KEYS[i]) == ARGV[1] then redis.call("DEL", KEYS[i]) end
+end
+return 0
+`)
+
+// Release implements store.Partitioned.
+func (g *Ingest) Release(ctx context.Context, replica string, poll bool, parts ...int) error {
+	return g.release(ctx, replica, false, poll, parts)
+}
+
+// Leave implements store.Partitioned.
+func (g *Ingest) Leave(ctx context.Context, replica string) error {
+	all := make([]int, g.parts)
+	for p := range all {
+		all[p] = p
+	}
+	return g.release(ctx, replica, true, true, all)
+}
+
+func (g *Ingest) release(ctx context.Context, replica string, leave, poll bool, parts []int) error {
+	keys := []string{g.key("alive")}
+	if poll {
+		keys = append(keys, g.key("poll"))
+	}
+	for _, p := range parts {
+		keys = append(keys, g.leaseKey(p))
+	}
+	flag := "0"
+	if leave {
+		flag = "1"
+	}
+	if err := releaseScript.Run(ctx, g.rdb, keys, replica, flag).Err(); err != nil {
+		return fmt.Errorf("ingest release: %w", err)
+	}
+	return nil
+}
+
+// Ack implements store.IngestStore: XDEL of each partition's updates, in
+// one round trip.
 func (g *Ingest) Ack(ctx context.Context, seqs ...string) error {
 	if len(seqs) == 0 {
 		return nil
 	}
 	_, err := g.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		p.XAck(ctx, g.streamKey(), ingestGroup, seqs...)
-		p.XDel(ctx, g.streamKey(), seqs...)
+		g.queueAck(ctx, p, seqs)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("ingest ack: %w", err)
 	}
 	return nil
+}
+
+func (g *Ingest) queueAck(ctx context.Context, p goredis.Pipeliner, seqs []string) {
+	by := map[int][]string{}
+	for _, s := range seqs {
+		if part, id, ok := splitSeq(s); ok {
+			by[part] = append(by[part], id)
+		}
+	}
+	for part, ids := range by {
+		p.XDel(ctx, g.streamKey(part), ids...)
+	}
 }
 
 var _ store.SettleAcker = (*Ingest)(nil)
@@ -156,10 +411,7 @@ func (g *Ingest) SettleAck(ctx context.Context, items []store.OwedItem, seqs []s
 		if err := queueSetOwed(ctx, p, g.prefix, items); err != nil {
 			return err
 		}
-		if len(seqs) > 0 {
-			p.XAck(ctx, g.streamKey(), ingestGroup, seqs...)
-			p.XDel(ctx, g.streamKey(), seqs...)
-		}
+		g.queueAck(ctx, p, seqs)
 		return nil
 	})
 	if err != nil {
@@ -201,17 +453,15 @@ func (g *Ingest) DeadLetters(ctx context.Context, n int) ([]store.DeadLetter, er
 	return out, nil
 }
 
-func inbound(res []goredis.XStream) []store.Inbound {
-	var out []store.Inbound
-	for _, st := range res {
-		for _, m := range st.Messages {
-			in := store.Inbound{Seq: m.ID}
-			in.UpdateID, _ = strconv.ParseInt(str(m.Values["u"]), 10, 64)
-			in.ChatID, _ = strconv.ParseInt(str(m.Values["c"]), 10, 64)
-			in.Raw = []byte(str(m.Values["r"]))
-			in.Received = seqTime(m.ID)
-			out = append(out, in)
-		}
+func inbound(p int, msgs []goredis.XMessage) []store.Inbound {
+	out := make([]store.Inbound, 0, len(msgs))
+	for _, m := range msgs {
+		in := store.Inbound{Seq: seqOf(p, m.ID)}
+		in.UpdateID, _ = strconv.ParseInt(str(m.Values["u"]), 10, 64)
+		in.ChatID, _ = strconv.ParseInt(str(m.Values["c"]), 10, 64)
+		in.Raw = []byte(str(m.Values["r"]))
+		in.Received = seqTime(m.ID)
+		out = append(out, in)
 	}
 	return out
 }

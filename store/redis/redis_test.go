@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/diskum-tangerang/umkmbot/store"
 	redisstore "github.com/diskum-tangerang/umkmbot/store/redis"
 	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
@@ -190,6 +192,44 @@ func TestIngestStore(t *testing.T) {
 		}
 		return open(), open
 	})
+}
+
+func TestPartitioned(t *testing.T) {
+	storetest.RunPartitioned(t, func(t *testing.T) func(string) store.Partitioned {
+		rdb, prefix := redistest.New(t)
+		return func(replica string) store.Partitioned {
+			g := redisstore.NewIngest(rdb, prefix, replica)
+			if err := g.Init(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+	})
+}
+
+// TestIngestMovesTheOldStream: an ingest left by the version with one
+// stream is moved into the partitions at Init, offset and all.
+func TestIngestMovesTheOldStream(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	ctx := t.Context()
+	rdb.Set(ctx, prefix+"ingest:offset", 42, 0)
+	for _, u := range []struct{ id, chat string }{{"40", "7"}, {"41", "8"}} {
+		rdb.XAdd(ctx, &goredis.XAddArgs{Stream: prefix + "ingest", Values: []any{"u", u.id, "c", u.chat, "r", `{"update_id":` + u.id + `}`}})
+	}
+	g := redisstore.NewIngest(rdb, prefix, "bot")
+	if err := g.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if off, _ := g.Offset(ctx); off != 42 {
+		t.Errorf("offset %d after the move, want 42", off)
+	}
+	got, err := g.Pending(ctx)
+	if err != nil || len(got) != 2 || got[0].UpdateID != 40 || got[1].ChatID != 8 {
+		t.Fatalf("Pending after the move = %+v, %v", got, err)
+	}
+	if n, _ := rdb.Exists(ctx, prefix+"ingest", prefix+"ingest:offset").Result(); n != 0 {
+		t.Errorf("the old keys are still there")
+	}
 }
 
 // TestSettleAck: one pipeline settles the replies owed of the session store
