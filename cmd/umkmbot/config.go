@@ -24,13 +24,13 @@ type config struct {
 	RedisPrefix string
 	// Replica names this replica among those sharing Redis (REPLICA_ID,
 	// default the host name).
-	Replica string
-	StaffIDs    []int64
-	Workers     int
-	FloodBurst  int
-	FloodRate   float64
-	LogLevel    slog.Level
-	Shutdown    time.Duration
+	Replica    string
+	StaffIDs   []int64
+	Workers    int
+	FloodBurst int
+	FloodRate  float64
+	LogLevel   slog.Level
+	Shutdown   time.Duration
 	// ConsentVersion names the privacy notice in force; consents record it.
 	ConsentVersion string
 	// BotUsername is the bot's @username, for deep links.
