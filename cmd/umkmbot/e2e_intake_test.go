@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -412,5 +413,48 @@ func TestServeWebhook(t *testing.T) {
 	c.await("/bantuan", "/daftar")
 	if a, m := c.count("Selamat datang"), c.count("Silakan pilih menu"); a != 1 || m < 1 {
 		t.Fatalf("after /start posted twice (and two refused): greeting %d times, want once: %q", a, fake.Texts(8080))
+	}
+}
+
+// TestServeTwoReplicas: two replicas on one Redis and one Postgres share
+// the chats; one polls. The first is killed mid-conversation: the second
+// takes its partitions and the polling, and every owner goes on, each
+// answer handled once and in order.
+func TestServeTwoReplicas(t *testing.T) {
+	fake := telegramtest.Start(t)
+	fake.SetMaxWait(200 * time.Millisecond)
+	env := serveEnv(t, fake)
+	envA, envB := maps.Clone(env), maps.Clone(env)
+	envA["REPLICA_ID"], envB["REPLICA_ID"] = "replica-a", "replica-b"
+	a := serveChild(t, envA)
+	fake.WaitCalls("getUpdates", 1, 10*time.Second)
+	b := serveChild(t, envB)
+	defer b.kill(t)
+	if !b.out.Await(20*time.Second, func(s string) bool { return strings.Contains(s, "partitions taken") }) ||
+		!a.out.Await(20*time.Second, func(s string) bool { return strings.Contains(s, "partition given back") }) {
+		a.kill(t)
+		t.Fatalf("the second replica got no share; its log:\n%s", b.out.String())
+	}
+	owners := make([]*conversation, 12)
+	for i := range owners {
+		owners[i] = &conversation{t: t, fake: fake, user: int64(8100 + i)}
+		owners[i].say("/start", "Silakan pilih menu")
+	}
+	a.kill(t)
+	for _, c := range owners {
+		c.say("/daftar", "Pemberitahuan privasi")
+	}
+	for _, c := range owners {
+		c.say("setuju", "nama lengkap")
+	}
+	for _, c := range owners {
+		for _, want := range []string{"Silakan pilih menu", "Pemberitahuan privasi", "nama lengkap"} {
+			if n := c.count(want); n != 1 {
+				t.Errorf("owner %d got %q %d times: %q", c.user, want, n, fake.Texts(c.user))
+			}
+		}
+	}
+	if !strings.Contains(b.out.String(), "this replica polls Telegram") {
+		t.Errorf("the second replica never took the polling over; its log:\n%s", b.out.String())
 	}
 }
