@@ -66,6 +66,10 @@ type Config struct {
 	APIURL string
 	// Ingest is the durable record of updates; Run needs it.
 	Ingest store.IngestStore
+	// Budget, when set, is the send budget the bot shares with the
+	// proactive messages (the outbox): every reply delivered is counted in
+	// it, and a 429 pauses it.
+	Budget store.SendBudget
 	// Replica names this process among the replicas sharing Ingest when it
 	// is a store.Partitioned (replicas.go); unique per live replica and
 	// the same after a restart, so that a restarted replica takes back its
@@ -163,6 +167,8 @@ type Bot struct {
 	// decoded holds the updates the poller decoded, by update id, so that
 	// a worker does not decode them again.
 	decoded sync.Map
+	// spent collects the chats of delivered replies for Budget.
+	spent spentQueue
 	// hook is what the webhook handler needs of Run.
 	hook webhookState
 	// retryWait, when set (tests), is told each wait before a retried call.
@@ -186,6 +192,9 @@ func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 	cfg = cfg.withDefaults()
 	b := &Bot{cfg: cfg, log: cfg.Log, h: h, r: r, http: newHTTPClient(cfg)}
 	b.hook.serving = make(chan struct{})
+	if cfg.Budget != nil {
+		b.spent.kick = make(chan struct{}, 1)
+	}
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),

@@ -75,6 +75,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	for range b.cfg.Workers {
 		wg.Go(func() { sc.serve(ctx, func(j job) { b.run(work, j) }) })
 	}
+	if b.cfg.Budget != nil {
+		wg.Go(func() { b.budgetLoop(ctx) })
+	}
 	var r *replicas
 	if ps, ok := b.cfg.Ingest.(store.Partitioned); ok && b.cfg.Replica != "" {
 		r = newReplicas(ps, b.cfg.Replica, b.cfg.WebhookURL == "")

@@ -142,6 +142,12 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 		wait, limited := RetryAfter(err)
 		if !limited {
 			wait = bo.next()
+		} else if b.cfg.Budget != nil {
+			// Telegram's 429 holds for the whole bot: the proactive
+			// messages pause too.
+			if perr := b.cfg.Budget.Pause(ctx, wait); perr != nil {
+				b.log.Warn("send budget: pause not shared", "err", perr)
+			}
 		}
 		if b.retryWait != nil {
 			b.retryWait(wait)

@@ -154,7 +154,10 @@ func (b *Bot) deliverOutcome(ctx context.Context, updateID int64, out flows.Outc
 	dctx = context.WithValue(dctx, attemptKey{}, &at)
 	for _, r := range out.Replies {
 		to := cmp.Or(r.To, out.ChatID)
-		if _, err := b.deliver(dctx, to, r, true); err != nil {
+		_, err := b.deliver(dctx, to, r, true)
+		if err == nil {
+			b.spent.add(to)
+		} else {
 			if ctx.Err() != nil {
 				return lost, at, false
 			}
@@ -188,6 +191,8 @@ func (b *Bot) warnFlood(ctx context.Context, j job) {
 	r := flows.Reply{Text: flows.T("err_flood"), Lang: fu.LanguageCode}
 	if _, err := b.deliver(ctx, fu.ChatID, r, false); err != nil {
 		b.logSendError(j.in.UpdateID, fu.ChatID, r.Text.ID, err)
+	} else {
+		b.spent.add(fu.ChatID)
 	}
 }
 

@@ -140,3 +140,14 @@ type RateLimiter interface {
 	// Pause stops every sender until now+d (a 429's retry_after).
 	Pause(ctx context.Context, d time.Duration) error
 }
+
+// SendBudget is a RateLimiter that also hears of the messages sent without
+// waiting for it: the replies to what users write, which go first. Each
+// reply takes its slot of the global budget after the fact (the proactive
+// messages waiting for slots get fewer) and starts its chat's gap (a
+// reminder does not follow a reply within the second).
+type SendBudget interface {
+	RateLimiter
+	// Spent counts one message sent to each of chats just now.
+	Spent(ctx context.Context, chats []int64) error
+}

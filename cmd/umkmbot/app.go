@@ -40,7 +40,7 @@ type app struct {
 	tickets  store.TicketStore
 	outbox   store.OutboxStore
 	camps    store.CampaignStore
-	limiter  store.RateLimiter
+	limiter  store.SendBudget
 	attempts store.AttemptLimiter
 	engine   *flows.Engine
 	// rdb is the Redis client, nil without REDIS_URL.

@@ -39,6 +39,7 @@ type noLimit struct{}
 
 func (noLimit) Wait(context.Context, int64) error          { return nil }
 func (noLimit) Pause(context.Context, time.Duration) error { return nil }
+func (noLimit) Spent(context.Context, []int64) error       { return nil }
 
 func chat(ctx context.Context, cfg *config, log *slog.Logger, sio stdio) error {
 	a, err := newApp(ctx, cfg, log, false)

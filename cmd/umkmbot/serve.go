@@ -52,6 +52,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest, Replica: replica,
+		Budget: a.limiter,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
 		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
@@ -150,6 +151,12 @@ func (a *app) progress(tr outbox.Transport, id int64) {
 	}
 	r := broadcast.ProgressReply(c, st, a.cfg.Rate, time.Now())
 	r.Lang = a.langOf(ctx, c.ProgressChat)
+	// The progress message takes its slot of the send budget like the
+	// announcements it reports on.
+	if err := a.limiter.Wait(ctx, c.ProgressChat); err != nil {
+		a.log.Warn("campaign progress message", "campaign", id, "err", err)
+		return
+	}
 	msg, err := tr.Send(ctx, c.ProgressChat, r)
 	if err != nil {
 		a.log.Warn("campaign progress message", "campaign", id, "err", err)

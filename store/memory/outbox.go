@@ -236,7 +236,7 @@ type Limiter struct {
 	grants int
 }
 
-var _ store.RateLimiter = (*Limiter)(nil)
+var _ store.SendBudget = (*Limiter)(nil)
 
 // LimiterSlack widens the spacing of grants so that messages delayed on
 // their way by up to this much never crowd more than perSecond into one
@@ -315,6 +315,26 @@ func (l *Limiter) reserve(chat int64, now time.Time) (time.Duration, bool) {
 		}
 	}
 	return slot.Sub(now), true
+}
+
+// Spent implements store.SendBudget.
+func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.next.Before(now) {
+		l.next = now
+	}
+	l.next = l.next.Add(time.Duration(len(chats)) * l.interval)
+	for _, c := range chats {
+		if until := now.Add(l.ChatGap); until.After(l.chats[c]) {
+			l.chats[c] = until
+		}
+	}
+	return nil
 }
 
 // Pause implements store.RateLimiter; a shorter pause than the current

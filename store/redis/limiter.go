@@ -62,7 +62,7 @@ type Limiter struct {
 	MaxAhead time.Duration
 }
 
-var _ store.RateLimiter = (*Limiter)(nil)
+var _ store.SendBudget = (*Limiter)(nil)
 
 // NewLimiter returns a limiter of perSecond messages a second in total (no
 // global limit when perSecond ≤ 0) and one per chat per ChatGap, keeping
@@ -156,6 +156,47 @@ func (l *Limiter) Wait(ctx context.Context, chat int64) error {
 			renew = "1"
 		}
 	}
+}
+
+// limiterSpent moves the next free slot ARGV[1] µs later (from now when it
+// is past) and starts the gap of each chat among KEYS[2..] for ARGV[2] ms,
+// unless it lasts longer already. KEYS[1] is the tat key.
+var limiterSpent = goredis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat, since = now, now
+local v = redis.call('GET', KEYS[1])
+if v then
+	local a, b = string.match(v, '(%d+) (%d+)')
+	a, b = tonumber(a), tonumber(b)
+	if a and b and a > now then tat, since = a, b end
+end
+tat = tat + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%.0f %.0f', tat, since), 'PX', math.floor((tat - now) / 1000) + 1000)
+for i = 2, #KEYS do
+	if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[2]) then
+		redis.call('SET', KEYS[i], '1', 'PX', ARGV[2])
+	end
+end
+return 0
+`)
+
+// Spent implements store.SendBudget in one round trip.
+func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
+	if len(chats) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, 1+len(chats))
+	keys = append(keys, l.tatKey)
+	for _, c := range chats {
+		keys = append(keys, l.prefix+"rl:chat:"+strconv.FormatInt(c, 10))
+	}
+	err := limiterSpent.Run(ctx, l.rdb, keys, (time.Duration(len(chats)) * l.interval).Microseconds(),
+		l.ChatGap.Milliseconds()).Err()
+	if err != nil {
+		return fmt.Errorf("rate limiter spent: %w", err)
+	}
+	return nil
 }
 
 // Pause implements store.RateLimiter; a shorter pause than the current one

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -169,5 +170,37 @@ func TestLimiterCancel(t *testing.T) {
 	err := l.Wait(ctx, 1)
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
 		t.Errorf("Wait during a pause = %v after %s; want the context's deadline at once", err, time.Since(start))
+	}
+}
+
+// TestLimiterSpent: replies counted after the fact move the next free
+// slot back by their share and start their chats' gaps, on Redis's clock.
+func TestLimiterSpent(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	ctx := t.Context()
+	l := redisstore.NewLimiter(rdb, prefix, 10)
+	before, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Spent(ctx, []int64{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := rdb.Get(ctx, prefix+"rl:tat").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tat, since int64
+	if _, err := fmt.Sscanf(v, "%d %d", &tat, &since); err != nil {
+		t.Fatalf("tat %q: %v", v, err)
+	}
+	interval := (time.Second + redisstore.LimiterSlack) / 10
+	if want := before.UnixMicro() + 3*interval.Microseconds(); tat < want {
+		t.Errorf("next slot %d µs after the three replies, want at least %d", tat-before.UnixMicro(), want-before.UnixMicro())
+	}
+	for _, chat := range []string{"1", "2", "3"} {
+		if ttl, _ := rdb.PTTL(ctx, prefix+"rl:chat:"+chat).Result(); ttl <= 0 {
+			t.Errorf("chat %s has no gap after its reply", chat)
+		}
 	}
 }
