@@ -27,10 +27,10 @@ type config struct {
 	// topics) where owners' questions get a topic each; 0: none.
 	StaffGroup int64
 	Workers    int
-	FloodBurst  int
-	FloodRate   float64
-	LogLevel    slog.Level
-	Shutdown    time.Duration
+	FloodBurst int
+	FloodRate  float64
+	LogLevel   slog.Level
+	Shutdown   time.Duration
 	// ConsentVersion names the privacy notice in force; consents record it.
 	ConsentVersion string
 	// BotUsername is the bot's @username, for deep links.
