@@ -113,6 +113,13 @@ type Config struct {
 	// Metrics, when set, is told of updates, Bot API calls and lost
 	// replies (metrics.go).
 	Metrics Metrics
+	// StaffGroup is the staff group's chat id (a supergroup with forum
+	// topics); its messages go to the engine marked Group, with their
+	// topic. The bot leaves every other group or channel. 0: no group.
+	StaffGroup int64
+	// Topics keeps the forum topics that replies with a Topic key go to;
+	// nil sends such replies to the group's general topic.
+	Topics Topics
 }
 
 func (c Config) withDefaults() Config {
@@ -175,6 +182,8 @@ type Bot struct {
 	retryWait func(time.Duration)
 	// stopped, when set (tests), is closed once Run stops handing out work.
 	stopped chan struct{}
+	// topicMu serializes the creation of forum topics (group.go).
+	topicMu sync.Mutex
 }
 
 // New builds the adapter without touching the network. h may be nil when the

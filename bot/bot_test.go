@@ -47,7 +47,7 @@ func TestRunStartsWithWebhookDeletedAndCommandsSet(t *testing.T) {
 		}
 	}
 	poll := calls[3].Params
-	if poll["allowed_updates"] != `["message","callback_query"]` || poll["timeout"] != "29" {
+	if poll["allowed_updates"] != `["message","callback_query","my_chat_member"]` || poll["timeout"] != "29" {
 		t.Errorf("getUpdates params = %v", poll)
 	}
 }

@@ -253,7 +253,7 @@ func (b *Bot) settleLoop(ctx context.Context) {
 }
 
 // allowedUpdates are the update types the bot asks Telegram for.
-var allowedUpdates = []string{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery}
+var allowedUpdates = []string{tgm.AllowedUpdateMessage, tgm.AllowedUpdateCallbackQuery, tgm.AllowedUpdateMyChatMember}
 
 // getUpdatesAnswer is the Bot API's answer to getUpdates, each update kept
 // raw so that one that does not decode spoils nothing else.

@@ -51,7 +51,9 @@ func (b *Bot) Send(ctx context.Context, chatID int64, r flows.Reply) (int, error
 	return b.deliver(ctx, chatID, r, false)
 }
 
-// deliver sends one reply: sendDocument when it has a document, else
+// deliver sends one reply, into its forum topic when it names one (the
+// topic is created the first time: thread): sendDocument when it has a
+// document, sendPhoto or sendDocument by file id when it relays media, else
 // editMessageText when it edits a message, else one sendMessage per part of
 // its text, the keyboard on the last part. With
 // retry, a call is tried again after a 429, a 5xx or a network error (call).
@@ -63,8 +65,15 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bo
 		text = b.r.Render(r.Lang, r.Text)
 	}
 	markup := b.markup(r.Lang, r)
+	thread, err := b.thread(ctx, chatID, r, retry)
+	if err != nil {
+		return 0, err
+	}
 	if r.Document != nil {
-		return b.sendDocument(ctx, chatID, text, markup, r.Document, retry)
+		return b.sendDocument(ctx, chatID, thread, text, markup, r.Document, retry)
+	}
+	if r.Media != nil && r.Media.FileID != "" {
+		return b.sendMedia(ctx, chatID, thread, text, markup, r.Media, retry)
 	}
 	if strings.TrimSpace(text) == "" {
 		return 0, ErrEmptyReply
@@ -72,14 +81,16 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, r flows.Reply, retry bo
 	if r.Edit != 0 {
 		return b.editText(ctx, chatID, r.Edit, text, markup, retry)
 	}
-	return b.sendText(ctx, chatID, text, markup, retry)
+	return b.sendText(ctx, chatID, thread, text, markup, retry)
 }
 
-func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup any, retry bool) (int, error) {
+// sendText sends text, split into parts Telegram takes, into the forum
+// topic thread (0: none).
+func (b *Bot) sendText(ctx context.Context, chatID int64, thread int, text string, markup any, retry bool) (int, error) {
 	parts := splitText(text, maxMessageLen)
 	id := 0
 	for i, part := range parts {
-		p := &tg.SendMessageParams{ChatID: chatID, Text: part, ParseMode: tgm.ParseModeHTML}
+		p := &tg.SendMessageParams{ChatID: chatID, MessageThreadID: thread, Text: part, ParseMode: tgm.ParseModeHTML}
 		if i == len(parts)-1 && markup != nil {
 			p.ReplyMarkup = markup
 		}
@@ -94,16 +105,16 @@ func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup an
 
 // sendDocument sends doc with the text as caption; a text too long for a
 // caption goes first as message(s) of its own.
-func (b *Bot) sendDocument(ctx context.Context, chatID int64, text string, markup any, doc *flows.Document, retry bool) (int, error) {
+func (b *Bot) sendDocument(ctx context.Context, chatID int64, thread int, text string, markup any, doc *flows.Document, retry bool) (int, error) {
 	caption := text
 	if utf16Len(caption) > maxCaptionLen {
-		if _, err := b.sendText(ctx, chatID, text, nil, retry); err != nil {
+		if _, err := b.sendText(ctx, chatID, thread, text, nil, retry); err != nil {
 			return 0, err
 		}
 		caption = ""
 	}
 	m, err := call(ctx, b, "sendDocument", retry, func() (*tgm.Message, error) {
-		p := &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
+		p := &tg.SendDocumentParams{ChatID: chatID, MessageThreadID: thread, Caption: caption,
 			Document: &tgm.InputFileUpload{Filename: doc.Name, Data: bytes.NewReader(doc.Content)}}
 		if caption != "" {
 			p.ParseMode = tgm.ParseModeHTML

@@ -13,8 +13,10 @@ import (
 // A text carries its formatting entities as Telegram HTML (messageHTML).
 // A contact is passed on with the id of the user it belongs to, even when
 // that is not the sender: the engine decides what to do with someone else's
-// card. Anything that is neither text nor contact (stickers, photos, voice
-// notes, documents, locations, ...) becomes KindUnsupported.
+// card. A photo or document becomes KindMedia by file id, its caption the
+// text. Anything else (stickers, voice notes, locations, ...) becomes
+// KindUnsupported. A message from a group (the staff group: the bot leaves
+// any other, foreign) is marked Group, with its forum topic.
 func toFlows(u *tgm.Update) (flows.Update, bool) {
 	switch {
 	case u.Message != nil:
@@ -30,8 +32,19 @@ func toFlows(u *tgm.Update) (flows.Update, bool) {
 		case m.Contact != nil:
 			in.Kind = flows.KindContact
 			in.Contact = &flows.Contact{Phone: m.Contact.PhoneNumber, UserID: m.Contact.UserID}
+		case mediaOf(m) != nil:
+			in = flows.NewText(m.From.ID, m.Chat.ID, m.Caption)
+			in.HTML = messageHTML(m.Caption, m.CaptionEntities)
+			in.Command, in.Args = "", ""
+			in.Kind, in.Media = flows.KindMedia, mediaOf(m)
 		default:
 			in.Kind = flows.KindUnsupported
+		}
+		if m.Chat.Type != tgm.ChatTypePrivate && m.Chat.Type != "" {
+			in.Group = true
+			if m.IsTopicMessage {
+				in.Thread = int64(m.MessageThreadID)
+			}
 		}
 		in.ID, in.UserID, in.ChatID = u.ID, m.From.ID, m.Chat.ID
 		in.FirstName, in.LanguageCode = m.From.FirstName, m.From.LanguageCode

@@ -52,12 +52,29 @@ func TestToFlows(t *testing.T) {
 			})},
 		{name: "sticker", wantOK: true, want: unsupported,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Sticker = &tgm.Sticker{FileID: "s"} })}},
-		{name: "photo with caption", wantOK: true, want: unsupported,
-			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Photo = []tgm.PhotoSize{{FileID: "p"}}; m.Caption = "ktp" })}},
+		{name: "photo with caption: its largest size", wantOK: true,
+			update: tgm.Update{Message: msg(func(m *tgm.Message) {
+				m.Photo = []tgm.PhotoSize{{FileID: "small"}, {FileID: "p"}}
+				m.Caption = "ktp"
+			})},
+			want: with(func(u *flows.Update) {
+				u.Kind, u.Text, u.HTML, u.Media = flows.KindMedia, "ktp", "ktp", &flows.Media{Kind: flows.MediaPhoto, FileID: "p"}
+			})},
+		{name: "message in a forum topic of a group", wantOK: true,
+			update: tgm.Update{Message: msg(func(m *tgm.Message) {
+				m.Text, m.Chat = "halo", tgm.Chat{ID: 77, Type: tgm.ChatTypeSupergroup}
+				m.IsTopicMessage, m.MessageThreadID = true, 12
+			})},
+			want: with(func(u *flows.Update) {
+				u.Kind, u.Text, u.HTML, u.Group, u.Thread = flows.KindText, "halo", "halo", true, 12
+			})},
 		{name: "voice", wantOK: true, want: unsupported,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Voice = &tgm.Voice{FileID: "v"} })}},
-		{name: "document", wantOK: true, want: unsupported,
-			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Document = &tgm.Document{FileID: "d"} })}},
+		{name: "document", wantOK: true,
+			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Document = &tgm.Document{FileID: "d"} })},
+			want: with(func(u *flows.Update) {
+				u.Kind, u.Media = flows.KindMedia, &flows.Media{Kind: flows.MediaDocument, FileID: "d"}
+			})},
 		{name: "location", wantOK: true, want: unsupported,
 			update: tgm.Update{Message: msg(func(m *tgm.Message) { m.Location = &tgm.Location{Latitude: -6.2} })}},
 		{name: "callback", wantOK: true,

@@ -76,6 +76,10 @@ func (b *Bot) handleInbound(ctx context.Context, in store.Inbound) {
 			b.ack(ctx, in)
 		}
 	}()
+	if b.foreign(ctx, &u) {
+		b.ack(ctx, in)
+		return
+	}
 	fu, ok := toFlows(&u)
 	if !ok {
 		b.ack(ctx, in)

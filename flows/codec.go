@@ -12,7 +12,7 @@ import (
 // when it is sent, later and maybe in another process.
 func EncodeReply(r Reply) ([]byte, error) {
 	w := wireReply{Text: encodeText(r.Text), Lang: r.Lang, AskContact: r.AskContact,
-		RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit}
+		RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit, Media: r.Media, Topic: r.Topic}
 	for _, row := range r.Buttons {
 		var wr []wireButton
 		for _, b := range row {
@@ -35,7 +35,7 @@ func DecodeReply(b []byte) (Reply, error) {
 		return Reply{}, fmt.Errorf("decode reply: %w", err)
 	}
 	r := Reply{Text: w.Text.decode(), Lang: w.Lang, AskContact: w.AskContact, RemoveKeyboard: w.RemoveKeyboard,
-		To: w.To, Toast: w.Toast, Edit: w.Edit}
+		To: w.To, Toast: w.Toast, Edit: w.Edit, Media: w.Media, Topic: w.Topic}
 	for _, row := range w.Buttons {
 		var rr []Button
 		for _, b := range row {
@@ -55,6 +55,8 @@ type wireReply struct {
 	To             int64          `json:"to,omitempty"`
 	Toast          bool           `json:"toast,omitempty"`
 	Edit           int            `json:"e,omitempty"`
+	Media          *Media         `json:"m,omitempty"`
+	Topic          *Topic         `json:"tp,omitempty"`
 }
 
 type wireButton struct {

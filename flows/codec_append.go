@@ -62,6 +62,34 @@ func appendReply(b []byte, w *wireReply) []byte {
 		b = append(b, `,"e":`...)
 		b = strconv.AppendInt(b, int64(w.Edit), 10)
 	}
+	if w.Media != nil {
+		b = append(b, `,"m":`...)
+		b = appendMedia(b, w.Media)
+	}
+	if w.Topic != nil {
+		b = append(b, `,"tp":`...)
+		b = appendTopic(b, w.Topic)
+	}
+	return append(b, '}')
+}
+
+func appendMedia(b []byte, m *Media) []byte {
+	b = append(b, `{"k":`...)
+	b = appendString(b, m.Kind)
+	b = append(b, `,"f":`...)
+	b = appendString(b, m.FileID)
+	return append(b, '}')
+}
+
+func appendTopic(b []byte, t *Topic) []byte {
+	b = append(b, `{"th":`...)
+	b = strconv.AppendInt(b, t.Thread, 10)
+	b = append(b, `,"k":`...)
+	b = strconv.AppendInt(b, t.Key, 10)
+	if t.Name != "" {
+		b = append(b, `,"n":`...)
+		b = appendString(b, t.Name)
+	}
 	return append(b, '}')
 }
 

@@ -17,6 +17,9 @@ func TestAppendReplyMatchesJSON(t *testing.T) {
 		{Text: T("x", "s", odd, "html", HTML("<b>x</b>"), "i", 42, "neg", int64(-7), "b", true, "rp", Rupiah(1_500_000),
 			"d", Date(time.Date(2022, 7, 12, 0, 0, 0, 0, time.UTC)), "nested", T("y", "k", odd),
 			"list", []Text{T("a"), Raw(odd)}), Lang: "id", To: 99, Toast: true, Edit: 3, AskContact: true, RemoveKeyboard: true},
+		{Text: Raw(odd), To: -1001, Media: &Media{Kind: MediaPhoto, FileID: odd},
+			Topic: &Topic{Thread: 7, Key: 12, Name: odd}},
+		{Text: Raw("x"), Topic: &Topic{Key: 3}},
 		Say("menu").WithRow(Btn("btn_a", "a:"+odd), Button{Label: Raw(odd), URL: "https://x.example/?a=1&b=2"}).WithRow(Btn("z", "")),
 	}
 	for i, r := range replies {
@@ -28,7 +31,7 @@ func TestAppendReplyMatchesJSON(t *testing.T) {
 			t.Fatalf("reply %d: invalid JSON %s", i, got)
 		}
 		w := wireReply{Text: encodeText(r.Text), Lang: r.Lang, AskContact: r.AskContact,
-			RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit}
+			RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit, Media: r.Media, Topic: r.Topic}
 		for _, row := range r.Buttons {
 			var wr []wireButton
 			for _, b := range row {

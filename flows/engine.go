@@ -55,6 +55,10 @@ type Config struct {
 	// a person); the flow sees the text in its Enter (c.Update). Without
 	// it such text gets "err_not_understood" and the menu.
 	NotUnderstood string
+	// Room, when set, handles every update from the staff group
+	// (Update.Group) instead of the flows: no menu, no help, no apology
+	// for what it does not read. Without it such updates are ignored.
+	Room func(c *Ctx) error
 	// Observe, when set, is called after each update Process handled with
 	// the flow it went to and how long Process took: the chat's flow when
 	// the update came, unless that was none or the menu, then the flow the
@@ -148,6 +152,12 @@ func (e *Engine) safeStep(c *Ctx) (err error) {
 
 func (e *Engine) step(c *Ctx) error {
 	u, s := c.Update, c.s
+	if u.Group {
+		if e.cfg.Room == nil {
+			return nil
+		}
+		return e.cfg.Room(c)
+	}
 	if s.Flow != "" && !e.sessionValid(s) {
 		e.cfg.Log.Info("stale session reset", "chat_id", s.ChatID, "flow", s.Flow, "fv", s.FlowVersion)
 		clearFlow(s)
@@ -158,6 +168,8 @@ func (e *Engine) step(c *Ctx) error {
 	case KindUnsupported:
 		c.Say("err_unsupported")
 		return nil
+	case KindMedia:
+		return e.media(c)
 	case KindButton:
 		return e.tap(c, u.Button)
 	case KindContact:
@@ -205,6 +217,42 @@ func (e *Engine) step(c *Ctx) error {
 		return e.startFlow(c, e.cfg.Menu, "")
 	}
 	return e.input(c, Input{Text: u.Text})
+}
+
+// media gives a photo or document to the step in progress when it reads
+// media, or outside a form to the flow that passes messages on to staff;
+// anywhere else it is not understood.
+func (e *Engine) media(c *Ctx) error {
+	u, s := c.Update, c.s
+	if u.Media == nil || u.Media.FileID == "" {
+		c.Say("err_unsupported")
+		return nil
+	}
+	if f := e.flows[s.Flow]; f != nil && s.State != resumeState {
+		if st := f.Steps[s.State]; st != nil && st.Media {
+			if n := len([]rune(u.Text)); n > cmp.Or(st.MaxLen, MaxTextLen) {
+				c.Say("err_too_long", "Max", cmp.Or(st.MaxLen, MaxTextLen))
+				return nil
+			}
+			mark, data := len(c.replies), cloneMap(s.Data)
+			ev, err := st.Handle(c, Input{Text: u.Text, Media: u.Media})
+			var ue *UserError
+			if errors.As(err, &ue) {
+				c.replies, s.Data = c.replies[:mark], data
+				c.Reply(Reply{Text: ue.Msg})
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return e.after(c, f, ev)
+		}
+	}
+	if e.outsideForm(s) && e.flows[e.cfg.NotUnderstood] != nil {
+		return e.startFlow(c, e.cfg.NotUnderstood, "")
+	}
+	c.Say("err_unsupported")
+	return nil
 }
 
 func (e *Engine) sessionValid(s *store.Session) bool {

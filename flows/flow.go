@@ -57,6 +57,9 @@ type Step struct {
 	Text bool
 	// Contact: the step reads a shared contact.
 	Contact bool
+	// Media: the step reads a photo or document (Input.Media, with its
+	// caption as Input.Text).
+	Media bool
 	// MaxLen is the longest text the step reads, in characters; 0 means
 	// MaxTextLen. At most MaxMessageLen.
 	MaxLen int
@@ -77,6 +80,7 @@ type Input struct {
 	// label was typed.
 	Choice  string
 	Contact *Contact
+	Media   *Media
 }
 
 // Outcomes a step may return instead of an event name.

@@ -254,6 +254,10 @@ func fingerprint(u Update) string {
 		if u.Contact != nil {
 			return "c:" + u.Contact.Phone
 		}
+	case KindMedia:
+		if u.Media != nil {
+			return "m:" + u.Media.FileID
+		}
 	}
 	return ""
 }

@@ -69,10 +69,24 @@ type Reply struct {
 	Toast bool
 	// Document, when set, is sent as a file with the text as caption.
 	Document *Document
+	// Media, when set, relays a photo or document by file id, with the
+	// text as caption.
+	Media *Media
+	// Topic, when set, places the reply in a forum topic of the group To.
+	Topic *Topic
 	// Edit, when not 0, is the id of a message the bot sent to To before:
 	// the transport edits it in place instead of sending a new one
 	// (progress of a broadcast).
 	Edit int
+}
+
+// Topic is a forum topic of a group: Thread when the transport's topic id
+// is known, else the topic the transport keeps for Key, which it creates
+// with Name the first time. The JSON tags are its wire form (codec.go).
+type Topic struct {
+	Thread int64  `json:"th"`
+	Key    int64  `json:"k"`
+	Name   string `json:"n,omitempty"`
 }
 
 // Say builds a reply from a message ID and key/value pairs.

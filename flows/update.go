@@ -15,10 +15,29 @@ const (
 	KindButton
 	// KindContact is a shared phone contact; Update.Contact holds it.
 	KindContact
-	// KindUnsupported is a sticker, photo, voice note, document or anything
-	// else the bot cannot read.
+	// KindUnsupported is a sticker, voice note, location or anything else
+	// the bot cannot read.
 	KindUnsupported
+	// KindMedia is a photo or a document; Update.Media holds it and Text
+	// its caption. Only steps that take media (Step.Media) and the flow
+	// that passes messages on to staff (Config.NotUnderstood) read it;
+	// elsewhere it is answered as unsupported.
+	KindMedia
 )
+
+// Media kinds.
+const (
+	MediaPhoto    = "photo"
+	MediaDocument = "document"
+)
+
+// Media is a photo or a document, by the transport's file id: it is relayed,
+// never downloaded.
+// The JSON tags are its wire form in the record of replies (codec.go).
+type Media struct {
+	Kind   string `json:"k"` // MediaPhoto or MediaDocument
+	FileID string `json:"f"`
+}
 
 // Update is one input from a user, whatever the transport.
 type Update struct {
@@ -47,6 +66,13 @@ type Update struct {
 	Button string
 	// Contact is set for KindContact.
 	Contact *Contact
+	// Media is set for KindMedia.
+	Media *Media
+	// Group marks an update from the staff group (not a private chat);
+	// the engine gives it to Config.Room. Thread is its forum topic (the
+	// message_thread_id), 0 outside a topic.
+	Group  bool
+	Thread int64
 	// Received is when the transport recorded the update; zero when it
 	// does not say. An answer received before the previous reply was
 	// delivered was given without seeing it.

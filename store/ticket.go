@@ -37,21 +37,45 @@ type Ticket struct {
 	ClosedBy  int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// TopicID is the ticket's forum topic in the staff group (its
+	// message_thread_id); 0 until one is created.
+	TopicID int64
 }
 
 // TicketMessage is one message of a thread.
 type TicketMessage struct {
 	// StaffID is the staff member who answered; 0 for the owner's message.
 	StaffID int64
-	Text    string
-	At      time.Time
+	// Text is the message, or the caption of File; empty only with a File.
+	Text string
+	// File is a photo or document sent with the message; zero when none.
+	File TicketFile
+	At   time.Time
 }
+
+// File kinds of a ticket message.
+const (
+	FilePhoto    = "photo"
+	FileDocument = "document"
+)
+
+// TicketFile is a photo or a document relayed by Telegram's file_id; the
+// file itself is never downloaded.
+type TicketFile struct {
+	Kind string // FilePhoto or FileDocument
+	ID   string
+}
+
+// IsZero reports whether there is no file.
+func (f TicketFile) IsZero() bool { return f.ID == "" }
 
 // TicketAsk is an owner's message to the Dinas.
 type TicketAsk struct {
 	UserID int64
 	Lang   string
-	Text   string
+	// Text is the question, or a File's caption; empty only with a File.
+	Text string
+	File TicketFile
 	// At is when it was written; zero means now.
 	At time.Time
 	// DaySince and DayLimit bound how many tickets the owner opens: when
@@ -65,7 +89,9 @@ type TicketAsk struct {
 type TicketAnswer struct {
 	Staff    int64
 	TicketID int64
-	Text     string
+	// Text is the answer, or a File's caption; empty only with a File.
+	Text string
+	File TicketFile
 	// At is when it was written; zero means now.
 	At time.Time
 }
@@ -101,6 +127,28 @@ type TicketStore interface {
 	// TicketsOf lists the owner's tickets with their messages, oldest
 	// first (/datasaya).
 	TicketsOf(ctx context.Context, userID int64) ([]Ticket, error)
+	// SetTicketTopic records the forum topic of a ticket unless one is
+	// recorded already, and returns the one recorded: of two topics created
+	// at once for a ticket, one wins. An unknown ticket is ErrNotFound; a
+	// topic that belongs to another ticket is ErrConflict.
+	SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error)
+	// TicketByTopic returns the ticket of a forum topic, or ErrNotFound.
+	TicketByTopic(ctx context.Context, topicID int64) (Ticket, error)
+}
+
+// ticketFileKinds are the file kinds a message may carry.
+var ticketFileKinds = map[string]bool{FilePhoto: true, FileDocument: true}
+
+// CheckTicketMessage refuses a message without text or file, or with a
+// file of an unknown kind.
+func CheckTicketMessage(text string, f TicketFile) error {
+	switch {
+	case text == "" && f.IsZero():
+		return fmt.Errorf("ticket message: empty text and no file")
+	case !f.IsZero() && !ticketFileKinds[f.Kind]:
+		return fmt.Errorf("ticket message: file kind %q", f.Kind)
+	}
+	return nil
 }
 
 // TicketNumber formats a ticket's number from its id and creation time

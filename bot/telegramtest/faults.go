@@ -109,7 +109,9 @@ func describe(code, retryAfter int) string {
 	return http.StatusText(code)
 }
 
-func isSend(method string) bool { return method == "sendMessage" || method == "sendDocument" }
+func isSend(method string) bool {
+	return method == "sendMessage" || method == "sendDocument" || method == "sendPhoto"
+}
 
 // fault decides whether a call fails before it is handled: an injected
 // method failure first, then a failing chat, then the rate limits. s.mu must

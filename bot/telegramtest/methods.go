@@ -55,9 +55,10 @@ func (s *Server) sendMessage(p map[string]string, now time.Time) (any, *APIError
 	defer s.mu.Unlock()
 	s.nextMsg++
 	m := Message{ID: s.nextMsg, ChatID: chat, Method: "sendMessage", Text: text, ParseMode: p["parse_mode"],
-		ReplyMarkup: p["reply_markup"], Time: now}
+		ReplyMarkup: p["reply_markup"], Thread: thread(p), Time: now}
 	s.sent = append(s.sent, m)
-	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: privateChat(chat), Text: text}, nil
+	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: chatOfID(chat), Text: text,
+		MessageThreadID: m.Thread}, nil
 }
 
 func (s *Server) sendDocument(p map[string]string, files []File, now time.Time) (any, *APIError) {
@@ -87,11 +88,12 @@ func (s *Server) sendDocument(p map[string]string, files []File, now time.Time) 
 	defer s.mu.Unlock()
 	s.nextMsg++
 	m := Message{ID: s.nextMsg, ChatID: chat, Method: "sendDocument", Text: p["caption"], ParseMode: p["parse_mode"],
-		ReplyMarkup: p["reply_markup"], Document: doc, Time: now}
+		ReplyMarkup: p["reply_markup"], Document: doc, Thread: thread(p), Time: now}
 	s.sent = append(s.sent, m)
 	fileID := "doc" + strconv.Itoa(m.ID)
-	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: privateChat(chat), Caption: m.Text,
-		Document: &models.Document{FileID: fileID, FileUniqueID: fileID, FileName: doc.Name, FileSize: int64(len(doc.Data))}}, nil
+	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: chatOfID(chat), Caption: m.Text,
+		MessageThreadID: m.Thread,
+		Document:        &models.Document{FileID: fileID, FileUniqueID: fileID, FileName: doc.Name, FileSize: int64(len(doc.Data))}}, nil
 }
 
 // edit answers editMessageText and editMessageReplyMarkup: true for inline

@@ -23,8 +23,8 @@ type File struct {
 	Data  []byte
 }
 
-// Message is a message the fake accepted from the bot (sendMessage or
-// sendDocument).
+// Message is a message the fake accepted from the bot (sendMessage,
+// sendDocument or sendPhoto).
 type Message struct {
 	ID     int
 	ChatID int64
@@ -34,7 +34,11 @@ type Message struct {
 	ParseMode   string
 	ReplyMarkup string
 	Document    *File
-	Time        time.Time
+	// Photo is the file_id of a photo sent with sendPhoto.
+	Photo string
+	// Thread is the forum topic (message_thread_id); 0 when none.
+	Thread int
+	Time   time.Time
 }
 
 // Calls returns the calls of method in arrival order, those still being

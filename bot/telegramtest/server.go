@@ -53,6 +53,7 @@ type Server struct {
 	callbacks  map[string]bool // callback query id → answered
 	webhook    string
 	faults
+	forum
 	sent []Message
 }
 
@@ -192,6 +193,14 @@ func (s *Server) dispatch(ctx context.Context, method string, p map[string]strin
 		return s.sendMessage(p, now)
 	case "sendDocument":
 		return s.sendDocument(p, files, now)
+	case "sendPhoto":
+		return s.sendPhoto(p, now)
+	case "createForumTopic":
+		return s.createForumTopic(p)
+	case "deleteForumTopic":
+		return s.deleteForumTopic(p)
+	case "leaveChat":
+		return s.leaveChat(p)
 	case "editMessageText", "editMessageReplyMarkup":
 		return s.edit(method, p, now)
 	case "answerCallbackQuery":

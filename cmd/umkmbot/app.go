@@ -54,6 +54,8 @@ type app struct {
 	// mem is set when the records live in memory (umkmbot chat without a
 	// database): demo data goes there.
 	mem *memory.Store
+	// room answers the staff group; nil without STAFF_GROUP_ID.
+	room *tanya.Room
 	// volatile: Redis keeps nothing on disk.
 	volatile bool
 	closers  []func()
@@ -128,10 +130,16 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 	if err := a.setupDashboard(stats, a.trains); err != nil {
 		return nil, err
 	}
+	var room func(*flows.Ctx) error
+	if cfg.StaffGroup != 0 {
+		a.room = tanya.NewRoom(a.tanyaOptions())
+		room = a.room.Handle
+	}
 	a.engine, err = flows.New(flows.Config{
 		Sessions: a.sessions, Users: a.users, Labels: a.catalog, Log: log,
 		Menu: menu.Name, Languages: locales.Languages, Staff: a.isStaff, Volatile: a.volatile,
 		Shortcut: menu.Shortcut, StopFlow: broadcast.StopAsk, NotUnderstood: tanya.Name, Observe: observe,
+		Room: room,
 	}, a.flows()...)
 	if err != nil {
 		return nil, err
@@ -169,8 +177,34 @@ func (a *app) flows() []*flows.Flow {
 	list = append(list, training.New(a.trains, a.regs, a.trainingOptions())...)
 	list = append(list, broadcast.New(a.camps, a.broadcastOptions())...)
 	list = append(list, dasbor.New(a.dasborLinks()))
-	list = append(list, tanya.New(tanya.Options{Tickets: a.tickets, Labels: a.catalog, Menu: menu.Name})...)
+	list = append(list, tanya.New(a.tanyaOptions())...)
 	return list
+}
+
+// tanyaOptions are the "Tanya petugas" settings: the staff group, and the
+// owner's business (their latest registration) naming a ticket's topic.
+func (a *app) tanyaOptions() tanya.Options {
+	return tanya.Options{Tickets: a.tickets, Labels: a.catalog, Menu: menu.Name, Group: a.cfg.StaffGroup,
+		Log: a.log, Business: func(ctx context.Context, user int64) (string, error) {
+			regs, err := a.regs.RegistrationsOf(ctx, user)
+			if err != nil || len(regs) == 0 {
+				return "", err
+			}
+			return regs[len(regs)-1].BusinessName, nil
+		}}
+}
+
+// ticketTopics keeps the staff group's forum topics with the tickets
+// (bot.Topics).
+type ticketTopics struct{ tickets store.TicketStore }
+
+func (t ticketTopics) TopicOf(ctx context.Context, key int64) (int64, error) {
+	tk, err := t.tickets.Ticket(ctx, key)
+	return tk.TopicID, err
+}
+
+func (t ticketTopics) SetTopic(ctx context.Context, key, thread int64) (int64, error) {
+	return t.tickets.SetTicketTopic(ctx, key, thread)
 }
 
 // broadcastOptions are the announcement settings from the configuration.

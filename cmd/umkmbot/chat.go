@@ -187,8 +187,22 @@ func (t *terminal) print(chat int64, r flows.Reply) {
 		to = chat
 	}
 	text := t.a.catalog.Plain(r.Lang, r.Text)
+	if r.Media != nil {
+		text = strings.TrimSpace("(" + r.Media.Kind + " " + r.Media.FileID + ") " + text)
+	}
 	if to != t.user {
-		text = fmt.Sprintf("[ke %d] %s", to, strings.ReplaceAll(text, "\n", "\n[ke "+strconv.FormatInt(to, 10)+"] "))
+		tag := "[ke " + strconv.FormatInt(to, 10) + "]"
+		if to == t.a.cfg.StaffGroup && to != 0 {
+			tag = "[ke grup]"
+			if r.Topic != nil && r.Topic.Thread == 0 && r.Topic.Key != 0 {
+				// The terminal stands in for createForumTopic: the topic's
+				// id is the ticket's.
+				if _, err := t.a.tickets.SetTicketTopic(context.Background(), r.Topic.Key, r.Topic.Key); err == nil {
+					tag = "[ke grup · topik baru " + r.Topic.Name + "]"
+				}
+			}
+		}
+		text = tag + " " + strings.ReplaceAll(text, "\n", "\n"+tag+" ")
 	}
 	fmt.Fprintln(t.out, text)
 	if r.Document != nil {

@@ -24,8 +24,11 @@ type config struct {
 	RedisPrefix string
 	// Replica names this replica among those sharing Redis (REPLICA_ID,
 	// default the host name).
-	Replica    string
-	StaffIDs   []int64
+	Replica  string
+	StaffIDs []int64
+	// StaffGroup is the staff group's chat id (a supergroup with forum
+	// topics) where owners' questions get a topic each; 0: none.
+	StaffGroup int64
 	Workers    int
 	FloodBurst int
 	FloodRate  float64
@@ -110,6 +113,14 @@ func (c *config) settings() []setting {
 				}
 				c.StaffIDs = append(c.StaffIDs, id)
 			}
+			return nil
+		}},
+		{"STAFF_GROUP_ID", "staff-group-id", "chat id of the staff group (a supergroup with topics, e.g. -1001234567890) where owners' questions are answered", func(v string) error {
+			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil || id >= 0 {
+				return errors.New("must be a group's chat id, a negative number such as -1001234567890")
+			}
+			c.StaffGroup = id
 			return nil
 		}},
 		{"CONSENT_VERSION", "consent-version", "version of the privacy notice owners agree to", str(&c.ConsentVersion)},

@@ -16,6 +16,7 @@ import (
 	"github.com/diskum-tangerang/umkmbot/bot/outbox"
 	"github.com/diskum-tangerang/umkmbot/flows"
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	"github.com/diskum-tangerang/umkmbot/flows/tanya"
 	"github.com/diskum-tangerang/umkmbot/flows/training"
 	"github.com/diskum-tangerang/umkmbot/locales"
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -56,6 +57,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
 		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		StaffGroup: cfg.StaffGroup, Topics: ticketTopics{a.tickets},
 	}, a.engine, a.catalog)
 	if err != nil {
 		return err
@@ -186,12 +188,12 @@ func (a *app) langOf(ctx context.Context, user int64) string {
 	return lang
 }
 
-// schedule queues due training reminders and expires waitlist offers
-// every minute, and once at start (the bot may have been down), on one
-// replica at a time: the one holding the scheduler's lease (kept while it
-// ticks; another replica takes it within minutes of its death). A tick on
-// two replicas at once would do no harm either (the queueing is
-// idempotent); the lease saves the work.
+// schedule queues due training reminders, expires waitlist offers and
+// reminds staff of unanswered questions every minute, and once at start
+// (the bot may have been down), on one replica at a time: the one holding
+// the scheduler's lease (kept while it ticks; another replica takes it
+// within minutes of its death). A tick on two replicas at once would do no
+// harm (the queueing is idempotent); the lease saves the work.
 func (a *app) schedule(ctx context.Context, replica string) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -214,6 +216,9 @@ func (a *app) schedule(ctx context.Context, replica string) {
 func (a *app) tick(ctx context.Context, now time.Time) {
 	if err := training.QueueDue(ctx, a.trains, now, a.trainingOptions()); err != nil && ctx.Err() == nil {
 		a.log.Error("training reminders", "err", err)
+	}
+	if _, err := tanya.QueueReminders(ctx, a.tickets, a.outbox, a.cfg.StaffIDs, a.cfg.StaffGroup, tanya.Hours{}, now); err != nil && ctx.Err() == nil {
+		a.log.Error("question reminders", "err", err)
 	}
 }
 

@@ -62,6 +62,9 @@ type Options struct {
 	StopFlow string
 	// NotUnderstood is passed to the engine (flows.Config.NotUnderstood).
 	NotUnderstood string
+	// Room, when set, builds the staff group's handler (flows.Config.Room)
+	// once the harness and its store exist.
+	Room func(h *Harness) func(c *flows.Ctx) error
 }
 
 // New builds a harness with the menu and language flows plus extra.
@@ -85,10 +88,14 @@ func New(t testing.TB, opt Options, extra ...*flows.Flow) *Harness {
 	if opt.Flows != nil {
 		fl = append(fl, opt.Flows(h)...)
 	}
+	var room func(c *flows.Ctx) error
+	if opt.Room != nil {
+		room = opt.Room(h)
+	}
 	h.Engine, err = flows.New(flows.Config{
 		Sessions: sessions, Users: h.Store, Labels: cat, Now: h.Now, Menu: menu.Name,
 		Languages: locales.Languages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Shortcut: menu.Shortcut, StopFlow: opt.StopFlow, NotUnderstood: opt.NotUnderstood,
+		Shortcut: menu.Shortcut, StopFlow: opt.StopFlow, NotUnderstood: opt.NotUnderstood, Room: room,
 		Staff: func(_ context.Context, id int64) (bool, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()

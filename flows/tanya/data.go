@@ -23,7 +23,7 @@ func DataLines(ctx context.Context, tickets store.TicketStore, userID int64) ([]
 			if m.StaffID != 0 {
 				id = "tanya_data_staff"
 			}
-			msgs = append(msgs, flows.T(id, "At", flows.DateTime(m.At), "Text", m.Text))
+			msgs = append(msgs, flows.T(id, "At", flows.DateTime(m.At), "Text", messageText(m)))
 		}
 		out = append(out, flows.T("tanya_data_ticket", "Number", t.Number, "Status", statusText(t.Status),
 			"Messages", msgs))

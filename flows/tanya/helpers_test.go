@@ -73,3 +73,46 @@ func openTicket(t *testing.T, h *ft.Harness, user int64) store.Ticket {
 	}
 	return tk
 }
+
+// group is the staff group of newGroupHarness.
+const group = -1001234567890
+
+// newGroupHarness is newHarness with the staff group configured: owners'
+// messages go into their ticket's topic, and the Room answers the group.
+func newGroupHarness(t *testing.T) (*ft.Harness, *tanya.Room) {
+	t.Helper()
+	var room *tanya.Room
+	opt := func(h *ft.Harness) tanya.Options {
+		return tanya.Options{Tickets: h.Store, Labels: h.Catalog, Group: group,
+			Business: func(context.Context, int64) (string, error) { return "Warung Bu Siti", nil }}
+	}
+	h := ft.New(t, ft.Options{
+		Menu:          menu.Options{Ask: tanya.Name},
+		NotUnderstood: tanya.Name,
+		Flows:         func(h *ft.Harness) []*flows.Flow { return tanya.New(opt(h)) },
+		Room: func(h *ft.Harness) func(*flows.Ctx) error {
+			room = tanya.NewRoom(opt(h))
+			return room.Handle
+		},
+	})
+	h.Staff[staff] = true
+	return h, room
+}
+
+// inGroup sends text (or a photo, when fileID is set) from user into the
+// staff group's topic thread.
+func inGroup(h *ft.Harness, user, thread int64, text, fileID string) []flows.Reply {
+	u := flows.NewText(user, group, text)
+	if fileID != "" {
+		u.Kind, u.Media = flows.KindMedia, &flows.Media{Kind: flows.MediaPhoto, FileID: fileID}
+	}
+	u.Group, u.Thread = true, thread
+	return h.Do(u)
+}
+
+// photo sends a photo with caption from user in their private chat.
+func photo(h *ft.Harness, user int64, fileID, caption string) []flows.Reply {
+	u := flows.NewText(user, user, caption)
+	u.Kind, u.Media = flows.KindMedia, &flows.Media{Kind: flows.MediaPhoto, FileID: fileID}
+	return h.Do(u)
+}

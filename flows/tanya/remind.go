@@ -40,12 +40,14 @@ func (h Hours) workingTime(from, to time.Time) time.Duration {
 }
 
 // QueueReminders queues, for every question that has waited RemindAfter
-// working hours for an answer since the owner last wrote, one reminder to
-// each of staff. The scheduler calls it on every tick; a reminder is keyed
-// by the ticket and the moment it began waiting, so it goes once per wait.
+// working hours for an answer since the owner last wrote, one reminder: into
+// the ticket's topic of the staff group when group is set, else to each of
+// staff in their private chat. Only staff get them, never the owner. The
+// scheduler calls it on every tick; a reminder is keyed by the ticket and
+// the moment it began waiting, so it goes once per wait.
 func QueueReminders(ctx context.Context, tickets store.TicketStore, outbox store.OutboxStore, staff []int64,
-	hours Hours, now time.Time) (int, error) {
-	if len(staff) == 0 {
+	group int64, hours Hours, now time.Time) (int, error) {
+	if len(staff) == 0 && group == 0 {
 		return 0, nil
 	}
 	if hours.Holidays == nil {
@@ -60,8 +62,22 @@ func QueueReminders(ctx context.Context, tickets store.TicketStore, outbox store
 		if t.Status != store.TicketNew || hours.workingTime(t.UpdatedAt, now) < RemindAfter {
 			continue
 		}
-		payload, err := flows.EncodeReply(flows.Say("tanya_remind", "N", t.ID, "Number", t.Number,
-			"Since", flows.DateTime(t.UpdatedAt)))
+		r := flows.Say("tanya_remind", "N", t.ID, "Number", t.Number, "Since", flows.DateTime(t.UpdatedAt))
+		if group != 0 {
+			r = flows.Say("tanya_remind_group", "N", t.ID, "Number", t.Number, "Since", flows.DateTime(t.UpdatedAt))
+			r.Lang = "id"
+			r.Topic = &flows.Topic{Thread: t.TopicID, Key: t.ID, Name: t.Number}
+			payload, err := flows.EncodeReply(r)
+			if err != nil {
+				return 0, err
+			}
+			items = append(items, store.OutboxItem{
+				Key:    fmt.Sprintf("tanya:remind:%d:%d:group", t.ID, t.UpdatedAt.Unix()),
+				ChatID: group, Kind: RemindKind, Payload: payload,
+			})
+			continue
+		}
+		payload, err := flows.EncodeReply(r)
 		if err != nil {
 			return 0, err
 		}

@@ -42,9 +42,11 @@ func newQueue(opt Options) *flows.Flow {
 		}
 		lines := make([]flows.Text, 0, len(list))
 		for _, t := range list {
-			first := ""
+			first := flows.Raw("")
 			if len(t.Messages) > 0 {
-				first = snippet(t.Messages[0].Text)
+				m := t.Messages[0]
+				m.Text = snippet(m.Text)
+				first = messageText(m)
 			}
 			lines = append(lines, flows.T("tanya_queue_line", "N", t.ID, "Number", t.Number,
 				"Status", statusText(t.Status), "Since", flows.DateTime(t.CreatedAt), "Text", first))
@@ -64,8 +66,12 @@ func newAnswer(opt Options) *flows.Flow {
 		}
 		t, err := opt.Tickets.Answer(c, store.TicketAnswer{Staff: c.UserID(), TicketID: id, Text: text, At: c.Now},
 			Notify)
-		if refused, err := ticketRefused(c, id, err); refused || err != nil {
+		if refused, err := ticketRefused(c.Say, id, err); refused || err != nil {
 			return err
+		}
+		if opt.Group != 0 {
+			// Colleagues following the ticket's topic see the answer too.
+			c.Reply(toGroup(c, opt, t, flows.Say("tanya_group_answered", "Number", t.Number, "Text", text)))
 		}
 		c.Say("tanya_answered", "Number", t.Number)
 		return nil
@@ -80,18 +86,30 @@ func newClose(opt Options) *flows.Flow {
 			c.Say("tanya_close_usage")
 			return nil
 		}
-		t, err := opt.Tickets.CloseTicket(c, c.UserID(), id, c.Now)
-		if refused, err := ticketRefused(c, id, err); refused || err != nil {
-			return err
-		}
-		first := flows.T("tanya_unanswered")
-		if !t.FirstResponseAt.IsZero() {
-			first = duration(t.FirstResponseAt.Sub(t.CreatedAt))
-		}
-		c.Say("tanya_closed_staff", "Number", t.Number, "First", first,
-			"Total", duration(t.ClosedAt.Sub(t.CreatedAt)))
-		return nil
+		return closeByStaff(c, opt, id, c.Say, true)
 	})
+}
+
+// closeByStaff closes ticket id for a staff member: say (to the staff's
+// private chat, or into the ticket's topic) tells how long it took; the
+// owner is told, politely and in their language, that the question is
+// closed and how to ask again; from a private chat the ticket's topic in
+// the staff group is told too.
+func closeByStaff(c *flows.Ctx, opt Options, id int64, say func(string, ...any), private bool) error {
+	t, err := opt.Tickets.CloseTicket(c, c.UserID(), id, c.Now)
+	if refused, err := ticketRefused(say, id, err); refused || err != nil {
+		return err
+	}
+	first := flows.T("tanya_unanswered")
+	if !t.FirstResponseAt.IsZero() {
+		first = duration(t.FirstResponseAt.Sub(t.CreatedAt))
+	}
+	say("tanya_closed_staff", "Number", t.Number, "First", first, "Total", duration(t.ClosedAt.Sub(t.CreatedAt)))
+	c.Reply(flows.Reply{To: t.UserID, Lang: t.Lang, Text: flows.T("tanya_closed_by_staff", "Number", t.Number)})
+	if private && opt.Group != 0 && t.TopicID != 0 {
+		c.Reply(toGroup(c, opt, t, flows.Say("tanya_group_closed_private", "Number", t.Number)))
+	}
+	return nil
 }
 
 // duration says how long something took, in days, hours and minutes.
@@ -120,7 +138,7 @@ func newFAQList(opt Options) *flows.Flow {
 func Notify(t store.Ticket, m store.TicketMessage) (store.OutboxItem, error) {
 	r := flows.Say("tanya_reply", "Number", t.Number, "Answer", m.Text).
 		WithButtons(flows.Btn("tanya_btn_done", "/"+Command+" "+closeArg))
-	r.Lang = t.Lang
+	r.Lang, r.Media = t.Lang, mediaOfFile(m.File)
 	payload, err := flows.EncodeReply(r)
 	if err != nil {
 		return store.OutboxItem{}, err
@@ -159,16 +177,16 @@ func statusText(status string) flows.Text {
 	return flows.T("tanya_status_new")
 }
 
-// ticketRefused tells staff why ticket id could not be answered or closed
+// ticketRefused tells staff (with say) why ticket id could not be answered or closed
 // (unknown, or closed already) and reports whether it did; any other error
 // is returned.
-func ticketRefused(c *flows.Ctx, id int64, err error) (bool, error) {
+func ticketRefused(say func(string, ...any), id int64, err error) (bool, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		c.Say("tanya_not_found", "N", id)
+		say("tanya_not_found", "N", id)
 		return true, nil
 	case errors.Is(err, store.ErrConflict):
-		c.Say("tanya_already_closed", "N", id)
+		say("tanya_already_closed", "N", id)
 		return true, nil
 	}
 	return false, err

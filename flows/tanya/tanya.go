@@ -9,17 +9,27 @@
 // office hours (Hours) the owner is told when to expect an answer, and the
 // owner closes the ticket with "sudah, terima kasih".
 //
-// Staff answer in their private chat with the bot: /antrean lists the open
-// tickets oldest first, /jawab N teks answers ticket N, /selesai N closes it
-// and /faq lists the FAQ. An answer reaches the owner through the outbox,
-// rendered in the owner's language and signed "Petugas Dinas".
+// Photos and documents join a question by Telegram's file id, never
+// downloaded.
+//
+// Staff answer in one of two ways. In their private chat with the bot:
+// /antrean lists the open tickets oldest first, /jawab N teks answers
+// ticket N, /selesai N closes it and /faq lists the FAQ. Or, when a staff
+// group is configured (Options.Group), in the ticket's own forum topic
+// there (Room, room.go): the owner's messages appear in it, and what staff
+// write in it goes to the owner. An answer reaches the owner through the
+// outbox, rendered in the owner's language and signed "Petugas Dinas",
+// never with the staff member's own account; a close is told to the owner
+// with how to ask again.
 //
 // It is a leaf of flows: it imports flows, flows/field and store; cmd wires
 // it.
 package tanya
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/looplab/fsm"
 
@@ -64,6 +74,17 @@ type Options struct {
 	Hours Hours
 	// DayLimit is how many tickets an owner opens a day; 0 means 3.
 	DayLimit int
+	// Group is the staff group (a supergroup with forum topics) where each
+	// ticket gets a topic; 0 means staff answer in private chats only.
+	Group int64
+	// GroupLang is the language of the messages into the group; default
+	// "id".
+	GroupLang string
+	// Business names an owner's business for the topic's name; nil or ""
+	// names the topic with the ticket number alone.
+	Business func(ctx context.Context, userID int64) (string, error)
+	// Log records what the group's Room ignores (never a message's text).
+	Log *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -76,6 +97,12 @@ func (o Options) withDefaults() Options {
 	if o.DayLimit == 0 {
 		o.DayLimit = defaultDay
 	}
+	if o.GroupLang == "" {
+		o.GroupLang = "id"
+	}
+	if o.Log == nil {
+		o.Log = discardLog
+	}
 	return o
 }
 
@@ -84,6 +111,10 @@ const (
 	kQuestion = "q"
 	kFAQ      = "faq"
 	kOpen     = "open" // number of the owner's open ticket, if any
+	// kMediaKind and kMediaID are the photo or document sent with the
+	// question.
+	kMediaKind = "mk"
+	kMediaID   = "mf"
 )
 
 // New returns the owner's flow and the staff's flows.
@@ -112,13 +143,18 @@ func newOwner(opt Options) *flows.Flow {
 					}
 					return flows.Say("tanya_ask")
 				},
-				Help: flows.T("tanya_ask_help"),
-				Text: true,
+				Help:  flows.T("tanya_ask_help"),
+				Text:  true,
+				Media: true,
 				Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
-					if _, done := closePhrases[field.Normalize(in.Text)]; done && c.Get(kOpen) != "" {
+					if _, done := closePhrases[field.Normalize(in.Text)]; done && c.Get(kOpen) != "" && in.Media == nil {
 						return enter(c, opt, true)
 					}
 					c.Set(kQuestion, in.Text)
+					setMedia(c, in.Media)
+					if in.Media != nil {
+						return submit(c, opt)
+					}
 					return suggestOrSubmit(c, opt)
 				},
 			},
@@ -197,8 +233,26 @@ func enter(c *flows.Ctx, opt Options, closing bool) (string, error) {
 	case u.Command == "" && u.Kind == flows.KindText && u.Text != "":
 		c.Set(kQuestion, u.Text)
 		return "offer", nil
+	case u.Kind == flows.KindMedia && u.Media != nil:
+		c.Set(kQuestion, u.Text)
+		setMedia(c, u.Media)
+		if err == nil {
+			return submit(c, opt) // a photo for the open question joins it
+		}
+		return "offer", nil
 	}
 	return "", nil
+}
+
+// setMedia keeps the question's photo or document in the session.
+func setMedia(c *flows.Ctx, m *flows.Media) {
+	if m == nil {
+		c.Del(kMediaKind)
+		c.Del(kMediaID)
+		return
+	}
+	c.Set(kMediaKind, m.Kind)
+	c.Set(kMediaID, m.FileID)
 }
 
 // closeOwn closes the owner's open ticket ("sudah, terima kasih").
@@ -208,9 +262,12 @@ func closeOwn(c *flows.Ctx, opt Options, t store.Ticket, open bool) (string, err
 		c.Switch(opt.Menu, "")
 		return flows.End, nil
 	}
-	_, err := opt.Tickets.CloseTicket(c, c.UserID(), t.ID, c.Now)
+	closed, err := opt.Tickets.CloseTicket(c, c.UserID(), t.ID, c.Now)
 	if err != nil && !errors.Is(err, store.ErrConflict) {
 		return "", err
+	}
+	if err == nil && opt.Group != 0 && closed.TopicID != 0 {
+		c.Reply(toGroup(c, opt, closed, flows.Say("tanya_group_closed_owner", "Number", t.Number)))
 	}
 	c.Say("tanya_closed_owner", "Number", t.Number)
 	c.Switch(opt.Menu, "")
@@ -221,7 +278,7 @@ func closeOwn(c *flows.Ctx, opt Options, t store.Ticket, open bool) (string, err
 // question on. A message to an open ticket joins the conversation with a
 // person at once.
 func suggestOrSubmit(c *flows.Ctx, opt Options) (string, error) {
-	if c.Get(kOpen) == "" {
+	if c.Get(kOpen) == "" && c.Get(kQuestion) != "" {
 		if key := matchFAQ(opt.Labels, c.Lang(), c.Get(kQuestion)); key != "" {
 			c.Set(kFAQ, key)
 			return "faq", nil
@@ -233,8 +290,9 @@ func suggestOrSubmit(c *flows.Ctx, opt Options) (string, error) {
 // submit passes the question on: it opens a ticket or joins the open one,
 // and says when to expect an answer.
 func submit(c *flows.Ctx, opt Options) (string, error) {
+	media := mediaOf(c)
 	t, opened, err := opt.Tickets.Ask(c, store.TicketAsk{UserID: c.UserID(), Lang: c.Lang(),
-		Text: c.Get(kQuestion), At: c.Now, DaySince: dayStart(c.Now), DayLimit: opt.DayLimit})
+		Text: c.Get(kQuestion), File: fileOf(media), At: c.Now, DaySince: dayStart(c.Now), DayLimit: opt.DayLimit})
 	if errors.Is(err, store.ErrFull) {
 		c.Say("tanya_limit", "Limit", opt.DayLimit)
 		c.Switch(opt.Menu, "")
@@ -243,6 +301,7 @@ func submit(c *flows.Ctx, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	relayOwner(c, opt, t, opened, c.Get(kQuestion), media)
 	if opened {
 		c.Say("tanya_sent", "Number", t.Number)
 	} else {

@@ -162,7 +162,10 @@ func TestStaffCommands(t *testing.T) {
 	ft.Want(t, h.Send(staff, "/selesai 42"), "tanya_not_found")
 	h.Advance(26*time.Hour + 5*time.Minute)
 	rs := h.Send(staff, "/selesai 1")
-	ft.Want(t, rs, "tanya_closed_staff")
+	ft.Want(t, rs, "tanya_closed_staff", "tanya_closed_by_staff") // the owner is told
+	if rs[1].To != owner {
+		t.Errorf("the close notice goes to %d, want the owner", rs[1].To)
+	}
 	contains(t, h.Plain(rs), "Waktu sampai jawaban pertama: belum dijawab · sampai selesai: 1 hari 2 jam 5 menit.")
 	tk, err := h.Store.Ticket(context.Background(), 1)
 	if err != nil || tk.Status != store.TicketClosed || tk.ClosedBy != staff || !tk.ClosedAt.Equal(h.Now()) {

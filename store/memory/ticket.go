@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -58,14 +57,14 @@ func (s *Store) Ask(ctx context.Context, q store.TicketAsk) (store.Ticket, bool,
 	if err := ctx.Err(); err != nil {
 		return store.Ticket{}, false, err
 	}
-	if q.Text == "" {
-		return store.Ticket{}, false, errors.New("ask: empty text")
+	if err := store.CheckTicketMessage(q.Text, q.File); err != nil {
+		return store.Ticket{}, false, fmt.Errorf("ask: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := &s.tickets
 	at := s.stamp(q.At)
-	msg := store.TicketMessage{Text: q.Text, At: at}
+	msg := store.TicketMessage{Text: q.Text, File: q.File, At: at}
 	if t := st.open(q.UserID); t != nil {
 		t.Messages = append(t.Messages, msg)
 		t.Status, t.Lang, t.UpdatedAt = store.TicketNew, q.Lang, at
@@ -151,8 +150,8 @@ func (s *Store) Answer(ctx context.Context, a store.TicketAnswer, notify store.T
 	if err := ctx.Err(); err != nil {
 		return store.Ticket{}, err
 	}
-	if a.Text == "" {
-		return store.Ticket{}, errors.New("answer: empty text")
+	if err := store.CheckTicketMessage(a.Text, a.File); err != nil {
+		return store.Ticket{}, fmt.Errorf("answer: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -164,7 +163,7 @@ func (s *Store) Answer(ctx context.Context, a store.TicketAnswer, notify store.T
 		return store.Ticket{}, fmt.Errorf("answer ticket %s: closed: %w", t.Number, store.ErrConflict)
 	}
 	at := s.stamp(a.At)
-	msg := store.TicketMessage{StaffID: a.Staff, Text: a.Text, At: at}
+	msg := store.TicketMessage{StaffID: a.Staff, Text: a.Text, File: a.File, At: at}
 	next := ticketView(t)
 	next.Messages = append(next.Messages, msg)
 	next.Status, next.UpdatedAt = store.TicketAnswered, at
@@ -222,6 +221,53 @@ func (s *Store) TicketsOf(ctx context.Context, userID int64) ([]store.Ticket, er
 		}
 	}
 	return list, nil
+}
+
+// SetTicketTopic implements store.TicketStore.
+func (s *Store) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if topicID <= 0 {
+		return 0, fmt.Errorf("set topic of ticket %d: topic %d", id, topicID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.tickets.get(id)
+	if err != nil {
+		return 0, err
+	}
+	if t.TopicID != 0 {
+		return t.TopicID, nil
+	}
+	if other := s.tickets.byTopic(topicID); other != nil {
+		return 0, fmt.Errorf("set topic of ticket %d: topic %d taken: %w", id, topicID, store.ErrConflict)
+	}
+	t.TopicID = topicID
+	return topicID, nil
+}
+
+// TicketByTopic implements store.TicketStore.
+func (s *Store) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Ticket{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tickets.byTopic(topicID); t != nil && topicID > 0 {
+		return ticketView(t), nil
+	}
+	return store.Ticket{}, fmt.Errorf("ticket of topic %d: %w", topicID, store.ErrNotFound)
+}
+
+// byTopic finds the ticket of a forum topic. s.mu must be held.
+func (st *ticketState) byTopic(topicID int64) *store.Ticket {
+	for _, t := range st.list {
+		if t != nil && t.TopicID == topicID {
+			return t
+		}
+	}
+	return nil
 }
 
 // countTickets counts userID's tickets. s.mu must be held.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/diskum-tangerang/umkmbot/store"
@@ -21,13 +22,13 @@ const ticketLockKey = 0x544e59
 // ticketColumns are the columns of tickets that scanTicket reads, in its
 // order.
 const ticketColumns = `id, number, user_id, lang, status, first_response_at, closed_at, closed_by,
-	created_at, updated_at`
+	created_at, updated_at, topic_id`
 
 func scanTicket(row pgx.CollectableRow) (store.Ticket, error) {
 	var t store.Ticket
 	var first, closed pgtype.Timestamptz
 	err := row.Scan(&t.ID, &t.Number, &t.UserID, &t.Lang, &t.Status, &first, &closed, &t.ClosedBy,
-		&t.CreatedAt, &t.UpdatedAt)
+		&t.CreatedAt, &t.UpdatedAt, &t.TopicID)
 	t.FirstResponseAt, t.ClosedAt = first.Time, closed.Time
 	return t, err
 }
@@ -45,11 +46,11 @@ func ticketsWhere(ctx context.Context, q pgx.Tx, firstOnly bool, where string, a
 	for i, t := range list {
 		ids[i], at[t.ID] = t.ID, i
 	}
-	rows, _ = q.Query(ctx, `SELECT ticket_id, staff_id, text, at FROM ticket_messages
+	rows, _ = q.Query(ctx, `SELECT ticket_id, staff_id, text, file_kind, file_id, at FROM ticket_messages
 		WHERE ticket_id = ANY($1) ORDER BY id`, ids)
 	var id int64
 	var m store.TicketMessage
-	_, err = pgx.ForEachRow(rows, []any{&id, &m.StaffID, &m.Text, &m.At}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &m.StaffID, &m.Text, &m.File.Kind, &m.File.ID, &m.At}, func() error {
 		t := &list[at[id]]
 		if !firstOnly || len(t.Messages) == 0 {
 			t.Messages = append(t.Messages, m)
@@ -92,8 +93,8 @@ func reread(ctx context.Context, tx pgx.Tx, id int64) (store.Ticket, error) {
 // advisory lock so that two messages at once neither open two tickets nor
 // pass the day's bound together.
 func (db *DB) Ask(ctx context.Context, q store.TicketAsk) (store.Ticket, bool, error) {
-	if q.Text == "" {
-		return store.Ticket{}, false, errors.New("ask: empty text")
+	if err := store.CheckTicketMessage(q.Text, q.File); err != nil {
+		return store.Ticket{}, false, fmt.Errorf("ask: %w", err)
 	}
 	var saved store.Ticket
 	var opened bool
@@ -134,8 +135,8 @@ func (db *DB) Ask(ctx context.Context, q store.TicketAsk) (store.Ticket, bool, e
 		case err != nil:
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ticket_messages (ticket_id, text, at)
-			VALUES ($1, $2, coalesce($3, now()))`, id, q.Text, nullTime(q.At)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO ticket_messages (ticket_id, text, file_kind, file_id, at)
+			VALUES ($1, $2, $3, $4, coalesce($5, now()))`, id, q.Text, q.File.Kind, q.File.ID, nullTime(q.At)); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, store.AuditEntry{Actor: q.UserID, Action: action,
@@ -202,8 +203,8 @@ func lockTicket(ctx context.Context, tx pgx.Tx, id int64) (store.Ticket, error) 
 // entry and the owner's outbox row (key "ticket:<id>:<message number>")
 // are written in one transaction.
 func (db *DB) Answer(ctx context.Context, a store.TicketAnswer, notify store.TicketNotify) (store.Ticket, error) {
-	if a.Text == "" {
-		return store.Ticket{}, errors.New("answer: empty text")
+	if err := store.CheckTicketMessage(a.Text, a.File); err != nil {
+		return store.Ticket{}, fmt.Errorf("answer: %w", err)
 	}
 	var saved store.Ticket
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -211,8 +212,9 @@ func (db *DB) Answer(ctx context.Context, a store.TicketAnswer, notify store.Tic
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ticket_messages (ticket_id, staff_id, text, at)
-			VALUES ($1, $2, $3, coalesce($4, now()))`, t.ID, a.Staff, a.Text, nullTime(a.At)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO ticket_messages (ticket_id, staff_id, text, file_kind, file_id, at)
+			VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))`, t.ID, a.Staff, a.Text, a.File.Kind, a.File.ID,
+			nullTime(a.At)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE tickets SET status = 'dibalas', updated_at = coalesce($2, now()),
@@ -269,4 +271,33 @@ func (db *DB) CloseTicket(ctx context.Context, actor, id int64, at time.Time) (s
 		return store.Ticket{}, fmt.Errorf("close ticket %d: %w", id, err)
 	}
 	return saved, nil
+}
+
+// SetTicketTopic implements store.TicketStore.
+func (db *DB) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
+	if topicID <= 0 {
+		return 0, fmt.Errorf("set topic of ticket %d: topic %d", id, topicID)
+	}
+	var got int64
+	err := db.pool.QueryRow(ctx, `UPDATE tickets SET topic_id = CASE WHEN topic_id = 0 THEN $2 ELSE topic_id END
+		WHERE id = $1 RETURNING topic_id`, id, topicID).Scan(&got)
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return 0, fmt.Errorf("set topic of ticket %d: %w", id, store.ErrNotFound)
+	case errors.As(err, &pe) && pe.Code == "23505":
+		return 0, fmt.Errorf("set topic of ticket %d: topic %d taken: %w", id, topicID, store.ErrConflict)
+	case err != nil:
+		return 0, fmt.Errorf("set topic of ticket %d: %w", id, err)
+	}
+	return got, nil
+}
+
+// TicketByTopic implements store.TicketStore.
+func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, error) {
+	if topicID <= 0 {
+		return store.Ticket{}, fmt.Errorf("ticket of topic %d: %w", topicID, store.ErrNotFound)
+	}
+	list, err := db.readTickets(ctx, false, `topic_id = $1`, topicID)
+	return oneTicket(list, err, fmt.Sprintf("ticket of topic %d", topicID))
 }

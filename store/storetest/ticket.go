@@ -35,6 +35,8 @@ func RunTicketStore(t *testing.T, newStores func(t *testing.T) TicketStores) {
 		{"queue oldest first", testTicketQueue},
 		{"deletion", testTicketDeletion},
 		{"concurrent asks open one", testTicketConcurrentAsk},
+		{"forum topic", testTicketTopic},
+		{"files", testTicketFiles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
