@@ -172,7 +172,8 @@ func (b *Bot) enqueue(sc *scheduler, in store.Inbound) { b.enqueuePart(sc, in, n
 
 // enqueuePart is enqueue for a partition this replica handles.
 func (b *Bot) enqueuePart(sc *scheduler, in store.Inbound, p *part) {
-	res := sc.add(job{chat: in.ChatID, in: in, part: p})
+	staff := b.cfg.StaffGroup != 0 && in.ChatID == b.cfg.StaffGroup
+	res := sc.add(job{chat: in.ChatID, in: in, part: p, unmetered: staff})
 	if res == flooded && p != nil {
 		p.queued.Add(-1)
 	}

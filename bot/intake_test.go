@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"github.com/diskum-tangerang/umkmbot/bot/telegramtest"
 	"slices"
 	"strings"
 	"sync"
@@ -120,5 +121,21 @@ func TestUndecodableUpdateSkipped(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "3603124507900003") || strings.Contains(logs.String(), "rahasia") {
 		t.Errorf("the log holds the text:\n%s", logs.String())
+	}
+}
+
+// TestStaffGroupHasNoFloodBudget: several staff members write in the staff
+// group at once; it is one chat, but nothing of theirs is dropped.
+func TestStaffGroupHasNoFloodBudget(t *testing.T) {
+	const group = -1001234
+	h := start(t, echo, Config{FloodBurst: 3, FloodRate: 0.01, StaffGroup: group})
+	for i := range 10 {
+		h.fake.PushGroup(telegramtest.GroupMessage{ChatID: group, Thread: 5, UserID: int64(100 + i%3), Text: strings.Repeat("x", i+1)})
+	}
+	if !h.fake.Await(10*time.Second, func() bool { return len(h.fake.Texts(group)) == 10 }) {
+		t.Fatalf("the group got %q, want all ten answered", h.fake.Texts(group))
+	}
+	if n := h.bot.Stats().FloodDropped.Load(); n != 0 {
+		t.Errorf("%d of the staff group's messages dropped", n)
 	}
 }

@@ -16,6 +16,9 @@ type job struct {
 	flush bool
 	// flood tells the chat to slow down; in is the update dropped for it.
 	flood bool
+	// unmetered: the chat has no flood budget (the staff group, where
+	// several staff members write).
+	unmetered bool
 	// part is the partition the job belongs to (several replicas), nil
 	// when this process handles every chat.
 	part *part
@@ -86,7 +89,7 @@ func (s *scheduler) add(j job) admission {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	res := admitted
-	if !j.flush {
+	if !j.flush && !j.unmetered {
 		res = s.spend(j)
 		if res == flooded {
 			return res
