@@ -116,7 +116,11 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 			a.volatile = true
 			log.Warn("Redis keeps nothing on disk (appendonly no, no save): sessions and updates in progress are lost if Redis restarts; turn on appendonly")
 		}
-		a.sessions = rstore.New(rdb, cfg.RedisPrefix)
+		sessions := rstore.New(rdb, cfg.RedisPrefix)
+		if cfg.NoAutoPipeline {
+			sessions.Direct()
+		}
+		a.sessions = sessions
 		a.limiter = rstore.NewLimiter(rdb, cfg.RedisPrefix, cfg.Rate)
 		a.attempts = rstore.NewAttempts(rdb, cfg.RedisPrefix, rstore.DefaultMaxAttempts, rstore.DefaultAttemptWindow)
 	} else {

@@ -22,6 +22,9 @@ type config struct {
 	DatabaseURL string
 	RedisURL    string
 	RedisPrefix string
+	// NoAutoPipeline sends each session script on its own round trip
+	// (REDIS_AUTOPIPELINE=off).
+	NoAutoPipeline bool
 	// Replica names this replica among those sharing Redis (REPLICA_ID,
 	// default the host name).
 	Replica  string
@@ -103,6 +106,17 @@ func (c *config) settings() []setting {
 			return nil
 		}},
 		{"REDIS_PREFIX", "redis-prefix", "prefix of every Redis key", str(&c.RedisPrefix)},
+		{"REDIS_AUTOPIPELINE", "redis-autopipeline", "on: the session scripts of chats handled at the same moment share one round trip (go-redis autopipelining); off: one round trip each", func(v string) error {
+			switch strings.ToLower(v) {
+			case "on", "":
+				c.NoAutoPipeline = false
+			case "off":
+				c.NoAutoPipeline = true
+			default:
+				return fmt.Errorf("want on or off, got %q", v)
+			}
+			return nil
+		}},
 		{"REPLICA_ID", "replica-id", "this replica's name among those sharing Redis (default the host name; unique per replica, the same after a restart)", str(&c.Replica)},
 		{"STAFF_IDS", "staff-ids", "Telegram user ids of staff, comma separated", func(v string) error {
 			c.StaffIDs = nil

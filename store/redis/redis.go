@@ -40,6 +40,11 @@ import (
 type Store struct {
 	rdb    *goredis.Client
 	prefix string
+	// hot runs the scripts every update runs (claim, renew, commit,
+	// abort): through go-redis's autopipeliner when the client has one, so
+	// that the scripts of chats handled at the same moment share one write
+	// and one read on one connection instead of a round trip each.
+	hot goredis.Scripter
 }
 
 var _ store.SessionStore = (*Store)(nil)
@@ -47,7 +52,19 @@ var _ store.SessionStore = (*Store)(nil)
 // New returns a store keeping its keys under prefix ("umkmbot:" in
 // production, a random "test:<hex>:" in tests).
 func New(rdb *goredis.Client, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix}
+	s := &Store{rdb: rdb, prefix: prefix, hot: rdb}
+	if ap, err := rdb.AutoPipeline(); err == nil {
+		s.hot = ap
+	}
+	return s
+}
+
+// Direct makes the store send each script on its own round trip, without
+// the autopipeliner (an experimental part of go-redis; REDIS_AUTOPIPELINE=off
+// turns it off in case it misbehaves).
+func (s *Store) Direct() *Store {
+	s.hot = s.rdb
+	return s
 }
 
 func (s *Store) sessKey(chatID int64) string {

@@ -108,7 +108,7 @@ return 0
 // duplicate, whose lock is released at once).
 func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim, error) {
 	token := rand.Text()
-	res, err := claimScript.Run(ctx, s.rdb,
+	res, err := claimScript.Run(ctx, s.hot,
 		[]string{s.lockKey(chatID), s.sessKey(chatID), s.owedKey(chatID)},
 		token, store.LockTTL.Milliseconds(),
 	).Slice()
@@ -143,7 +143,7 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 
 // Renew implements store.SessionStore.
 func (s *Store) Renew(ctx context.Context, c *store.Claim) error {
-	ok, err := renewScript.Run(ctx, s.rdb, []string{s.lockKey(c.ChatID)}, c.Token, store.LockTTL.Milliseconds()).Int()
+	ok, err := renewScript.Run(ctx, s.hot, []string{s.lockKey(c.ChatID)}, c.Token, store.LockTTL.Milliseconds()).Int()
 	if err != nil {
 		return fmt.Errorf("renew chat %d: %w", c.ChatID, err)
 	}
@@ -181,7 +181,7 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session,
 	if err != nil {
 		return fmt.Errorf("commit chat %d: %w", c.ChatID, err)
 	}
-	code, err := commitScript.Run(ctx, s.rdb,
+	code, err := commitScript.Run(ctx, s.hot,
 		[]string{s.lockKey(c.ChatID), s.sessKey(c.ChatID), s.owedKey(c.ChatID)},
 		c.Token, claimed, raw, store.SessionTTL.Milliseconds(),
 		owedVersion, owedRaw, max(ttl, time.Millisecond).Milliseconds(),
@@ -207,7 +207,7 @@ func (s *Store) Abort(ctx context.Context, c *store.Claim) error {
 	if c == nil || c.Token == "" {
 		return nil
 	}
-	if err := abortScript.Run(ctx, s.rdb, []string{s.lockKey(c.ChatID)}, c.Token).Err(); err != nil {
+	if err := abortScript.Run(ctx, s.hot, []string{s.lockKey(c.ChatID)}, c.Token).Err(); err != nil {
 		return fmt.Errorf("abort chat %d: %w", c.ChatID, err)
 	}
 	return nil
