@@ -23,7 +23,7 @@ import (
 // store.MaxDeadLetters). An acknowledged update is deleted from the stream,
 // so the stream holds only the work not done yet.
 type Ingest struct {
-	rdb      *goredis.Client
+	rdb      goredis.UniversalClient
 	prefix   string
 	consumer string
 }
@@ -35,13 +35,13 @@ const ingestGroup = "bot"
 // NewIngest returns the ingest under prefix. consumer names this process
 // in the consumer group; a restarted process uses the same name to find
 // the work it left.
-func NewIngest(rdb *goredis.Client, prefix, consumer string) *Ingest {
+func NewIngest(rdb goredis.UniversalClient, prefix, consumer string) *Ingest {
 	return &Ingest{rdb: rdb, prefix: prefix, consumer: consumer}
 }
 
-func (g *Ingest) streamKey() string { return g.prefix + "ingest" }
-func (g *Ingest) offsetKey() string { return g.prefix + "ingest:offset" }
-func (g *Ingest) deadKey() string   { return g.prefix + "deadletters" }
+func (g *Ingest) streamKey() string { return g.prefix + "{ingest}" }
+func (g *Ingest) offsetKey() string { return g.prefix + "{ingest}:offset" }
+func (g *Ingest) deadKey() string   { return g.prefix + "{ingest}:deadletters" }
 
 // recordScript appends the updates not below the stored offset, hands
 // them to the consumer at once (they enter its pending list, where a
