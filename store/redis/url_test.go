@@ -130,4 +130,3 @@ func TestParseURLErrors(t *testing.T) {
 		})
 	}
 }
-
