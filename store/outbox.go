@@ -40,10 +40,10 @@ type OutboxItem struct {
 	// SendUntil, while a send is in flight, is until when the row stays
 	// its sender's whatever its heartbeat says (StartSend).
 	SendUntil time.Time
-	MessageID  int // Telegram's message id once sent
-	LastError  string
-	CreatedAt  time.Time
-	SentAt     time.Time
+	MessageID int // Telegram's message id once sent
+	LastError string
+	CreatedAt time.Time
+	SentAt    time.Time
 }
 
 // OutboxStore queues proactive messages and hands them to senders.
