@@ -31,12 +31,19 @@ type OutboxItem struct {
 	Status    string
 	Attempts  int
 	// LeaseUntil is when a claimed row may be claimed again by another
-	// sender (the claimer died).
+	// sender (the claimer died), at the latest: a sender whose heartbeat
+	// expired loses its rows sooner (OutboxStore.Beat).
 	LeaseUntil time.Time
-	MessageID  int // Telegram's message id once sent
-	LastError  string
-	CreatedAt  time.Time
-	SentAt     time.Time
+	// Fence is new with every claim of the row; StartSend accepts only the
+	// fence of the latest claim.
+	Fence int64
+	// SendUntil, while a send is in flight, is until when the row stays
+	// its sender's whatever its heartbeat says (StartSend).
+	SendUntil time.Time
+	MessageID int // Telegram's message id once sent
+	LastError string
+	CreatedAt time.Time
+	SentAt    time.Time
 }
 
 // OutboxStore queues proactive messages and hands them to senders.
@@ -44,11 +51,25 @@ type OutboxStore interface {
 	// Enqueue adds items whose Key is new and returns how many were added;
 	// items with a known Key are left as they are.
 	Enqueue(ctx context.Context, items ...OutboxItem) (int, error)
-	// Claim leases up to n due items to worker until now+lease: pending
-	// items whose NotBefore has passed (and whose campaign, if any, is
-	// running), and sending items whose lease expired. Several senders may
-	// claim at once; no item goes to two of them.
+	// Claim leases up to n due items to worker until now+lease, each with
+	// a new Fence: pending items whose NotBefore has passed (and whose
+	// campaign, if any, is running), and sending items whose lease
+	// expired or whose worker's heartbeat (Beat) expired, unless their
+	// send is in flight (SendUntil not passed). Several senders may claim
+	// at once; no item goes to two of them.
 	Claim(ctx context.Context, worker string, n int, lease time.Duration, now time.Time) ([]OutboxItem, error)
+	// Beat records that worker is alive until until; a worker that never
+	// beat keeps its rows for their whole lease. Beating with an until
+	// already past (a sender stopping) gives its rows not in flight up at
+	// once.
+	Beat(ctx context.Context, worker string, until time.Time) error
+	// StartSend begins the send of a claimed item: it succeeds only while
+	// the row is sending under the fence it was claimed with (no other
+	// sender took it over), and keeps it from being claimed again until
+	// until (the send and the recording of its outcome must end by then).
+	// A row claimed again, or finished, gives ErrConflict; an unknown id
+	// ErrNotFound.
+	StartSend(ctx context.Context, id, fence int64, until time.Time) error
 	// MarkSent records the Telegram message id.
 	MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error
 	// MarkBlocked records a 403 and marks the recipient as blocked, so that

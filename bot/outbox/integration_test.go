@@ -27,7 +27,7 @@ const (
 // with Telegram's limits switched on.
 type env struct {
 	db     *postgres.DB
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	fake   *telegramtest.Server
 }
@@ -44,7 +44,7 @@ func newEnv(t testing.TB) env {
 // newSender is the configuration every integration test and the crash
 // test's child process use: the Redis limiter at 100/s and a short lease,
 // so that the rows of a killed sender come back within seconds.
-func newSender(db *postgres.DB, rdb *goredis.Client, prefix, apiURL, worker string, t testing.TB) *outbox.Sender {
+func newSender(db *postgres.DB, rdb goredis.UniversalClient, prefix, apiURL, worker string, t testing.TB) *outbox.Sender {
 	return &outbox.Sender{Store: db, Campaigns: db, Limiter: redisstore.NewLimiter(rdb, prefix, ratePerSecond),
 		Transport: newTransport(t, apiURL), Worker: worker, Batch: 50, Parallel: 8,
 		Lease: 4 * time.Second, SendTimeout: time.Second, Poll: 50 * time.Millisecond, Log: testLog(t)}

@@ -14,19 +14,36 @@
 // errors (400 Bad Request, an undecodable payload) fail it at once.
 //
 // Crash safety and the one duplicate window. A row is sent only by the
-// sender holding its lease, and only when enough of the lease is left for
-// the whole send (SendTimeout) and its bookkeeping: a slow send is never
-// handed to another sender while it is in flight. A sender that dies
-// leaves its claimed rows in status sending; once their lease ends any
-// sender takes them again, so no recipient is skipped. What a resend can
+// sender holding its claim, and only when enough of the lease is left for
+// the whole send (SendTimeout) and its bookkeeping. Each send begins with
+// StartSend, which checks in the store that the row still carries the
+// fence of this sender's claim and keeps it this sender's for twice
+// SendTimeout whatever happens meanwhile: a slow send is never handed to
+// another sender while it is in flight, and a sender that lost a row (it
+// was too slow to beat, and another sender took the row) neither sends it
+// nor records anything on it.
+//
+// Heartbeat. While Run runs, the sender beats (Store.Beat) every
+// Heartbeat, saying it is alive for HeartbeatTTL (2 s and 6 s by
+// default). A sender that dies leaves its claimed rows in status sending;
+// once its heartbeat has expired any sender takes those not in flight
+// again, within HeartbeatTTL rather than the whole Lease, and those in
+// flight once their send window (twice SendTimeout) has passed, so no
+// recipient is skipped. A sender that stops cleanly gives its unstarted
+// rows up at once. The heartbeat is kept beside the rows (in PostgreSQL,
+// see store/postgres), so that "its sender is dead" and "its sender
+// starts the send" are decided under the same row lock. Each Run claims
+// under its own name (Worker, "#", a random suffix), so a restarted
+// process with the same Worker does not revive the rows of its
+// predecessor. What a resend can
 // duplicate is a message Telegram accepted whose outcome was never
 // recorded: the request went out and then the answer timed out or was
 // lost, or the process died before MarkSent. That window is at most the
 // sends in flight (Parallel per sender) and lasts at most SendTimeout per
 // message (a few seconds); a shutdown does not widen it, because sends in
 // flight finish on a detached context and their outcome is still recorded.
-// Rows claimed but not yet started when a sender stops stay leased until
-// their lease ends and are then sent by whichever sender claims them.
+// Rows claimed but not yet started when a sender stops are given up (its
+// heartbeat is ended) and sent by whichever sender claims them next.
 //
 // A reply that renders into several messages and fails half-way is sent
 // again whole when retried; broadcasts and reminders are one message.
@@ -37,9 +54,11 @@ package outbox
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +83,8 @@ const (
 	DefaultMaxAttempts   = 5
 	DefaultBackoff       = time.Second
 	DefaultProgressEvery = time.Second
+	DefaultHeartbeat     = 2 * time.Second
+	DefaultHeartbeatTTL  = 6 * time.Second
 )
 
 // storeTimeout bounds the recording of an outcome, which runs on a
@@ -101,6 +122,13 @@ type Sender struct {
 	SendTimeout time.Duration
 	// Poll is how long an idle sender waits before claiming again.
 	Poll time.Duration
+	// Heartbeat is how often Run renews the sender's heartbeat, and
+	// HeartbeatTTL how long one lasts: the rows of a sender that stopped
+	// beating are taken by others about HeartbeatTTL after its last beat.
+	// HeartbeatTTL must exceed Heartbeat (three times it by default, so
+	// that two beats may be late before the rows go).
+	Heartbeat    time.Duration
+	HeartbeatTTL time.Duration
 	// MaxAttempts is how many sends a row gets for transient failures.
 	MaxAttempts int
 	// Backoff is the wait before the first retry; it doubles per retry.
@@ -147,6 +175,8 @@ type config struct {
 	lease       time.Duration
 	sendTimeout time.Duration
 	poll        time.Duration
+	beat        time.Duration
+	beatTTL     time.Duration
 	maxAttempts int
 	backoff     time.Duration
 	now         func() time.Time
@@ -162,7 +192,8 @@ func (s *Sender) settings() (*config, error) {
 	c := &config{store: s.Store, campaigns: s.Campaigns, limiter: s.Limiter, transport: s.Transport,
 		worker: s.Worker, batch: orDefault(s.Batch, DefaultBatch), parallel: orDefault(s.Parallel, DefaultParallel),
 		lease: orDefault(s.Lease, DefaultLease), sendTimeout: orDefault(s.SendTimeout, DefaultSendTimeout),
-		poll: orDefault(s.Poll, DefaultPoll), maxAttempts: orDefault(s.MaxAttempts, DefaultMaxAttempts),
+		poll: orDefault(s.Poll, DefaultPoll), beat: orDefault(s.Heartbeat, DefaultHeartbeat),
+		beatTTL: orDefault(s.HeartbeatTTL, DefaultHeartbeatTTL), maxAttempts: orDefault(s.MaxAttempts, DefaultMaxAttempts),
 		backoff: orDefault(s.Backoff, DefaultBackoff), now: s.Now, log: s.Log, classify: s.Classify,
 		onProgress: s.OnProgress, every: orDefault(s.ProgressEvery, DefaultProgressEvery)}
 	if c.store == nil || c.limiter == nil || c.transport == nil {
@@ -173,6 +204,9 @@ func (s *Sender) settings() (*config, error) {
 	}
 	if c.lease <= 2*c.sendTimeout {
 		return nil, fmt.Errorf("outbox: Lease %s must exceed twice SendTimeout %s", c.lease, c.sendTimeout)
+	}
+	if c.beatTTL <= c.beat {
+		return nil, fmt.Errorf("outbox: HeartbeatTTL %s must exceed Heartbeat %s", c.beatTTL, c.beat)
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -206,7 +240,16 @@ func (s *Sender) Run(ctx context.Context) error {
 		return errors.New("outbox: Run called twice")
 	}
 	defer s.running.Store(false)
+	worker := c.worker
+	c.worker = worker + "#" + strings.ToLower(rand.Text()[:8])
 	c.log.Info("outbox sender started", "worker", c.worker, "batch", c.batch, "parallel", c.parallel)
+	s.beat(ctx, c, c.now().Add(c.beatTTL))
+	beatCtx, stopBeat := context.WithCancel(context.WithoutCancel(ctx))
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		s.beatLoop(beatCtx, c)
+	}()
 
 	queue := make(chan store.OutboxItem, c.batch)
 	var sends sync.WaitGroup
@@ -228,6 +271,11 @@ func (s *Sender) Run(ctx context.Context) error {
 	s.claimLoop(ctx, c, queue)
 	close(queue)
 	sends.Wait()
+	// Nothing is in flight any more: end the heartbeat, so that the rows
+	// claimed but not started go to the other senders at once.
+	stopBeat()
+	<-beatDone
+	s.beat(ctx, c, c.now())
 	<-progressDone
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
@@ -267,6 +315,31 @@ func (s *Sender) claimLoop(ctx context.Context, c *config, queue chan store.Outb
 			}
 			sleep(ctx, c.poll)
 		}
+	}
+}
+
+// beatLoop renews the heartbeat every Heartbeat until ctx ends.
+func (s *Sender) beatLoop(ctx context.Context, c *config) {
+	t := time.NewTicker(c.beat)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.beat(ctx, c, c.now().Add(c.beatTTL))
+		}
+	}
+}
+
+// beat records the heartbeat until until, on a context of its own: a
+// failure is logged (the rows not in flight may then go to other senders,
+// whose claims StartSend respects).
+func (s *Sender) beat(ctx context.Context, c *config, until time.Time) {
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(storeTimeout, c.beat))
+	defer cancel()
+	if err := c.store.Beat(bctx, c.worker, until); err != nil {
+		c.log.Error("outbox heartbeat failed", "worker", c.worker, "err", err)
 	}
 }
 

@@ -35,6 +35,9 @@ func DefaultClassify(err error) (blocked bool, retryAfter time.Duration, transie
 func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	r, err := flows.DecodeReply(it.Payload)
 	if err != nil {
+		if _, ok := s.start(ctx, c, it, 2*c.sendTimeout); !ok {
+			return
+		}
 		s.observe("failed")
 		s.record(ctx, c, it, "fail", func(ctx context.Context) error {
 			return c.store.MarkFailed(ctx, it.ID, reason(err))
@@ -44,6 +47,9 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	if s.Defer != nil {
 		now := c.now()
 		if at := s.Defer(it, now); at.After(now) {
+			if _, ok := s.start(ctx, c, it, 2*c.sendTimeout); !ok {
+				return
+			}
 			s.observe("deferred")
 			s.record(ctx, c, it, "defer", func(ctx context.Context) error {
 				return c.store.Retry(ctx, it.ID, at, "quiet hours")
@@ -53,6 +59,13 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 	}
 	for {
 		if !s.leaseLeft(c, it) {
+			return
+		}
+		// The claim is checked before the limiter grants a slot, not
+		// between the grant and the send, which must follow each other
+		// closely (store.RateLimiter's spacing counts on it).
+		window, ok := s.start(ctx, c, it, 3*c.sendTimeout)
+		if !ok {
 			return
 		}
 		if err := c.limiter.Wait(ctx, it.ChatID); err != nil {
@@ -66,6 +79,11 @@ func (s *Sender) process(ctx context.Context, c *config, it store.OutboxItem) {
 		}
 		if !s.leaseLeft(c, it) {
 			return
+		}
+		if c.now().Add(2 * c.sendTimeout).After(window) {
+			// The limiter's wait (a flood pause) ate into the send
+			// window: extend it first.
+			continue
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.sendTimeout)
 		msgID, err := c.transport.Send(sctx, it.ChatID, r)
@@ -127,6 +145,29 @@ func (s *Sender) observe(outcome string) {
 	if s.Observe != nil {
 		s.Observe(outcome)
 	}
+}
+
+// start begins work on a claimed row that ends in a send or a change of
+// the row (StartSend): it says whether the row is still this sender's
+// claim, and keeps it so for d, the window of the send and of the
+// recording of its outcome, which it returns the end of. A row another
+// sender has taken over (this one was too slow to beat) is left alone; so
+// is a row whose claim cannot be checked (the store failed), to be taken
+// again later.
+func (s *Sender) start(ctx context.Context, c *config, it store.OutboxItem, d time.Duration) (time.Time, bool) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	defer cancel()
+	window := c.now().Add(d)
+	err := c.store.StartSend(sctx, it.ID, it.Fence, window)
+	switch {
+	case err == nil:
+		return window, true
+	case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
+		c.log.Info("outbox row taken over by another sender", "worker", c.worker, "row", it.ID)
+	default:
+		c.log.Error("outbox start send failed", "worker", c.worker, "row", it.ID, "err", err)
+	}
+	return time.Time{}, false
 }
 
 // leaseLeft says whether enough of the row's lease is left to send it and

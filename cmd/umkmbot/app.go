@@ -44,7 +44,7 @@ type app struct {
 	attempts store.AttemptLimiter
 	engine   *flows.Engine
 	// rdb is the Redis client, nil without REDIS_URL.
-	rdb *goredis.Client
+	rdb goredis.UniversalClient
 	// db is the PostgreSQL store, nil without DATABASE_URL.
 	db *postgres.DB
 	// metrics are serve's Prometheus series, nil elsewhere.
@@ -106,8 +106,8 @@ func newApp(ctx context.Context, cfg *config, log *slog.Logger, wait bool) (a *a
 		a.tickets = a.mem
 	}
 	if cfg.RedisURL != "" {
-		var rdb *goredis.Client
-		if rdb, err = await(ctx, log, wait, "Redis", func() (*goredis.Client, error) { return rstore.NewClient(ctx, cfg.RedisURL) }); err != nil {
+		var rdb goredis.UniversalClient
+		if rdb, err = await(ctx, log, wait, "Redis", func() (goredis.UniversalClient, error) { return rstore.NewClient(ctx, cfg.RedisURL) }); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = rdb.Close() })

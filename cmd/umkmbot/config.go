@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/flows/broadcast"
+	rstore "github.com/diskum-tangerang/umkmbot/store/redis"
 )
 
 // config is everything umkmbot reads from its environment, parsed once.
@@ -98,9 +99,10 @@ func (c *config) settings() []setting {
 			c.DatabaseURL = v
 			return nil
 		}},
-		{"REDIS_URL", "redis-url", "Redis URL", func(v string) error {
-			if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
-				return errors.New("must be a redis:// URL")
+		{"REDIS_URL", "redis-url", "Redis URL: redis://, rediss://, redis+sentinel://, redis+cluster:// or a comma list of redis:// (a Cluster)", func(v string) error {
+			if _, err := rstore.ParseURL(v); err != nil {
+				// The parser's errors never hold the password.
+				return fmt.Errorf("must be a redis:// URL (or a Sentinel or Cluster one, see README): %s", strings.TrimPrefix(err.Error(), "redis: "))
 			}
 			c.RedisURL = v
 			return nil

@@ -218,7 +218,7 @@ func TestServeKilledAfterRecordBeforeHandle(t *testing.T) {
 	env := serveEnv(t, fake)
 	rdb, _ := redistest.New(t)
 	const user = 7070
-	lock := env["REDIS_PREFIX"] + "lock:" + strconv.Itoa(user)
+	lock := env["REDIS_PREFIX"] + "lock:{" + strconv.Itoa(user) + "}"
 
 	child := serveChild(t, env)
 	fake.WaitCalls("getUpdates", 1, 10*time.Second)

@@ -34,7 +34,7 @@ func closedPort(t *testing.T) string {
 
 // opsApp is an app with the stores readiness asks about: Postgres
 // migrated, and Redis at rdb.
-func opsApp(t *testing.T, rdb *goredis.Client, pprofOn bool) *app {
+func opsApp(t *testing.T, rdb goredis.UniversalClient, pprofOn bool) *app {
 	t.Helper()
 	return &app{cfg: &config{Pprof: pprofOn}, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		db: pgtest.New(t), rdb: rdb, metrics: newMetrics()}
@@ -54,7 +54,7 @@ func TestReadyz(t *testing.T) {
 	now := func() time.Time { return time.Now() }
 	for _, tt := range []struct {
 		name     string
-		rdb      *goredis.Client
+		rdb      goredis.UniversalClient
 		lastAPI  func() time.Time
 		wantCode int
 		want     []string

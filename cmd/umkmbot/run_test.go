@@ -35,6 +35,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"bad workers", map[string]string{"WORKERS": "0"}, []string{"chat"}, "WORKERS: must be a number"},
 		{"bad api url", map[string]string{"TELEGRAM_API_URL": "ftp://x"}, []string{"chat"}, "TELEGRAM_API_URL: must be an http(s) URL"},
 		{"bad redis url flag", nil, []string{"chat", "--redis-url", "localhost:6379"}, "must be a redis:// URL"},
+		{"bad sentinel url", map[string]string{"REDIS_URL": "redis+sentinel://:hunter2pw@s1:26379"}, []string{"chat"}, "master name"},
 		{"bad lang", nil, []string{"chat", "--lang", "fr"}, "--lang must be id or en"},
 		{"short log salt", map[string]string{"LOG_SALT": "tooshort"}, []string{"chat"}, "LOG_SALT: must be at least 16 characters"},
 		{"bad pprof", map[string]string{"PPROF": "maybe"}, []string{"chat"}, "PPROF: must be on or off"},
@@ -53,7 +54,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want it to say %q", err, tc.want)
 			}
-			if strings.Contains(err.Error(), "SECRET-") || strings.Contains(stderr, "SECRET-") {
+			if strings.Contains(err.Error(), "SECRET-") || strings.Contains(stderr, "SECRET-") || strings.Contains(err.Error(), "hunter2pw") {
 				t.Fatalf("the token leaked: %v %s", err, stderr)
 			}
 			if first, _, _ := strings.Cut(err.Error(), "\n"); tc.name != "no command" && first != err.Error() {

@@ -51,6 +51,16 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if _, err := await(ctx, log, true, "Redis ingest", func() (struct{}, error) { return struct{}{}, ingest.Init(ctx) }); err != nil {
 		return err
 	}
+	// Sessions an older version kept under keys without a hash tag.
+	moved, err := await(ctx, log, true, "Redis sessions", func() (int, error) {
+		return rstore.New(a.rdb, cfg.RedisPrefix).MoveOldKeys(ctx)
+	})
+	if err != nil {
+		return err
+	}
+	if moved > 0 {
+		log.Info("sessions moved to their keys with a hash tag", "keys", moved)
+	}
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest, Replica: replica,
 		Budget:        a.limiter,

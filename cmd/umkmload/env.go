@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
+
+	rstore "github.com/diskum-tangerang/umkmbot/store/redis"
 )
 
 // randomName returns n lower-case letters and digits, for names of
@@ -66,50 +68,40 @@ func redactURL(raw string) string {
 	return u.Redacted()
 }
 
-// deletePrefix deletes the Redis keys under prefix (never anything else).
+// deletePrefix deletes the Redis keys under prefix (never anything else),
+// one key per command so that it works on a Cluster too.
 func deletePrefix(ctx context.Context, redisURL, prefix string) (int, error) {
-	opt, err := goredis.ParseURL(redisURL)
+	rdb, err := rstore.NewClient(ctx, redisURL)
 	if err != nil {
-		return 0, fmt.Errorf("redis url: %w", err)
+		return 0, err
 	}
-	rdb := goredis.NewClient(opt)
 	defer rdb.Close()
+	var keys []string
+	if err := rstore.ScanKeys(ctx, rdb, prefix+"*", func(k string) { keys = append(keys, k) }); err != nil {
+		return 0, err
+	}
 	n := 0
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var batch []string
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := rdb.Unlink(ctx, batch...).Err()
-		n += len(batch)
-		batch = batch[:0]
-		return err
-	}
-	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-		if len(batch) == 500 {
-			if err := flush(); err != nil {
-				return n, err
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), 500)]
+		keys = keys[len(batch):]
+		if _, err := rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for _, k := range batch {
+				p.Unlink(ctx, k)
 			}
+			return nil
+		}); err != nil {
+			return n, err
 		}
+		n += len(batch)
 	}
-	if err := iter.Err(); err != nil {
-		return n, err
-	}
-	return n, flush()
+	return n, nil
 }
 
 // pingRedis checks that Redis answers before a run starts.
 func pingRedis(ctx context.Context, redisURL string) error {
-	opt, err := goredis.ParseURL(redisURL)
+	rdb, err := rstore.NewClient(ctx, redisURL)
 	if err != nil {
-		return fmt.Errorf("redis url: %w", err)
+		return err
 	}
-	rdb := goredis.NewClient(opt)
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("redis %s: %w", redactURL(redisURL), err)
-	}
-	return nil
+	return rdb.Close()
 }

@@ -37,6 +37,11 @@ type outState struct {
 	byKey     map[string]*store.OutboxItem
 	campaigns []*store.Campaign // by ID-1
 	prefs     map[int64]userPrefs
+	// worker is who claimed each row last, by ID; beats the senders'
+	// heartbeats; fence the last fence handed out.
+	worker map[int64]string
+	beats  map[string]time.Time
+	fence  int64
 }
 
 // userPrefs is a user's broadcast choice and reachability; the zero value
@@ -123,10 +128,42 @@ func (o *Outbox) Claim(ctx context.Context, worker string, n int, lease time.Dur
 	})
 	var out []store.OutboxItem
 	for _, it := range due[:min(max(n, 0), len(due))] {
-		it.Status, it.LeaseUntil = store.OutboxSending, now.Add(lease).Round(0)
+		it.Status, it.LeaseUntil, it.SendUntil = store.OutboxSending, now.Add(lease).Round(0), time.Time{}
+		st.fence++
+		it.Fence = st.fence
+		if st.worker == nil {
+			st.worker = map[int64]string{}
+		}
+		st.worker[it.ID] = worker
 		out = append(out, st.view(it))
 	}
 	return out, nil
+}
+
+// Beat implements store.OutboxStore.
+func (o *Outbox) Beat(ctx context.Context, worker string, until time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st := o.s.out()
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	if st.beats == nil {
+		st.beats = map[string]time.Time{}
+	}
+	st.beats[worker] = until
+	return nil
+}
+
+// StartSend implements store.OutboxStore.
+func (o *Outbox) StartSend(ctx context.Context, id, fence int64, until time.Time) error {
+	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) error {
+		if it.Fence != fence {
+			return fmt.Errorf("outbox %d is under another claim: %w", id, store.ErrConflict)
+		}
+		it.SendUntil = until.Round(0)
+		return nil
+	})
 }
 
 // claimable says whether Claim may lease it at now. s.mu must be held.
@@ -135,7 +172,14 @@ func (st *outState) claimable(it *store.OutboxItem, now time.Time) bool {
 	case it.NotBefore.After(now):
 		return false
 	case it.Status == store.OutboxSending:
-		return !it.LeaseUntil.After(now)
+		if it.SendUntil.After(now) {
+			return false // a send is in flight
+		}
+		if !it.LeaseUntil.After(now) {
+			return true
+		}
+		beat, ok := st.beats[st.worker[it.ID]]
+		return ok && !beat.After(now)
 	case it.Status != store.OutboxPending:
 		return false
 	}
@@ -146,46 +190,50 @@ func (st *outState) claimable(it *store.OutboxItem, now time.Time) bool {
 // fact: the row becomes sent whatever its status, unless it already is
 // (then the first message id stays).
 func (o *Outbox) MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error {
-	return o.change(ctx, id, false, func(st *outState, it *store.OutboxItem) {
+	return o.change(ctx, id, false, func(st *outState, it *store.OutboxItem) error {
 		if it.Status == store.OutboxSent {
-			return
+			return nil
 		}
 		it.Status, it.MessageID, it.SentAt = store.OutboxSent, messageID, at.Round(0)
 		it.LeaseUntil, it.LastError = time.Time{}, ""
+		return nil
 	})
 }
 
 // MarkBlocked implements store.OutboxStore; the recipient is left out of
 // later audiences.
 func (o *Outbox) MarkBlocked(ctx context.Context, id int64, reason string) error {
-	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) {
+	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) error {
 		it.Status, it.LastError, it.LeaseUntil = store.OutboxBlocked, reason, time.Time{}
 		p := st.prefs[it.ChatID]
 		p.blocked = true
 		st.prefs[it.ChatID] = p
+		return nil
 	})
 }
 
 // Retry implements store.OutboxStore. It applies to a claimed row only; a
 // row another sender has finished meanwhile gives ErrConflict.
 func (o *Outbox) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
-	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) {
+	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) error {
 		it.Status, it.NotBefore, it.LastError, it.LeaseUntil = store.OutboxPending, at.Round(0), reason, time.Time{}
 		it.Attempts++
+		return nil
 	})
 }
 
 // MarkFailed implements store.OutboxStore. It applies to a claimed row
 // only, like Retry.
 func (o *Outbox) MarkFailed(ctx context.Context, id int64, reason string) error {
-	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) {
+	return o.change(ctx, id, true, func(st *outState, it *store.OutboxItem) error {
 		it.Status, it.LastError, it.LeaseUntil = store.OutboxFailed, reason, time.Time{}
+		return nil
 	})
 }
 
 // change applies fn to row id under the lock: ErrNotFound when there is no
 // such row, ErrConflict when claimed is set and the row is not being sent.
-func (o *Outbox) change(ctx context.Context, id int64, claimed bool, fn func(*outState, *store.OutboxItem)) error {
+func (o *Outbox) change(ctx context.Context, id int64, claimed bool, fn func(*outState, *store.OutboxItem) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -199,7 +247,12 @@ func (o *Outbox) change(ctx context.Context, id int64, claimed bool, fn func(*ou
 	if claimed && it.Status != store.OutboxSending {
 		return fmt.Errorf("outbox %d is %s, not claimed: %w", id, it.Status, store.ErrConflict)
 	}
-	fn(st, it)
+	if err := fn(st, it); err != nil {
+		return err
+	}
+	if it.Status != store.OutboxSending {
+		it.SendUntil = time.Time{}
+	}
 	return nil
 }
 

@@ -19,25 +19,36 @@ var _ store.OutboxStore = (*DB)(nil)
 // sends the campaign's.
 const outboxSelect = `o.id, o.key, o.chat_id, o.kind, coalesce(o.campaign_id, 0),
 	coalesce(o.payload, c.payload), o.not_before, o.status, o.attempts, o.lease_until,
-	o.message_id, o.last_error, o.created_at, o.sent_at`
+	o.message_id, o.last_error, o.created_at, o.sent_at, o.fence, o.send_until`
 
 // outboxClaim leases due rows: pending ones whose time has come and whose
-// campaign (if any) is running, and sending ones whose lease ran out. SKIP
-// LOCKED lets concurrent claimers pass each other's rows by; the row lock
-// taken by the inner SELECT makes a row go to one claimer only, and READ
-// COMMITTED re-checks the conditions on the row's latest version before
-// locking it, so a row another claimer has just leased is passed by too.
+// campaign (if any) is running, and sending ones whose lease ran out or
+// whose worker's heartbeat expired, unless a send of theirs is in flight
+// (send_until). SKIP LOCKED lets concurrent claimers pass each other's
+// rows by; the row lock taken by the inner SELECT makes a row go to one
+// claimer only, and READ COMMITTED re-checks the conditions on the row's
+// latest version before locking it, so a row another claimer has just
+// leased, or whose send has just started, is passed by too. Each claimed
+// row gets a new fence, which StartSend checks.
+//
+// Only a worker with an expired heartbeat row loses its rows early: a
+// sender that never beats (the terminal chat's Drain, or an older version
+// during a rolling upgrade) keeps them for the whole lease.
 const outboxClaim = `
 	WITH due AS (
 		SELECT o.id FROM outbox o LEFT JOIN campaigns c ON c.id = o.campaign_id
 		WHERE o.status IN ('pending', 'sending') AND o.not_before <= $2
-		  AND (o.status = 'pending' OR o.lease_until <= $2)
+		  AND (o.status = 'pending' OR (
+		        (o.lease_until <= $2 OR EXISTS (SELECT 1 FROM outbox_senders s
+		            WHERE s.worker = o.worker AND s.alive_until <= $2))
+		        AND (o.send_until IS NULL OR o.send_until <= $2)))
 		  AND (o.campaign_id IS NULL OR c.status = 'running')
 		ORDER BY o.not_before, o.id
 		LIMIT $4
 		FOR UPDATE OF o SKIP LOCKED
 	), claimed AS (
-		UPDATE outbox o SET status = 'sending', lease_until = $3, worker = $1
+		UPDATE outbox o SET status = 'sending', lease_until = $3, worker = $1,
+			fence = nextval('outbox_fence'), send_until = NULL
 		FROM due WHERE o.id = due.id
 		RETURNING o.*
 	)
@@ -95,12 +106,53 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	return items, nil
 }
 
+// Beat implements store.OutboxStore: one upsert of the worker's row in
+// outbox_senders, which also drops the rows of workers gone for an hour
+// (their rows' leases ended long ago).
+//
+// The heartbeat lives in PostgreSQL, beside the rows, rather than in
+// Redis: Claim judges a row and its worker's heartbeat in one statement,
+// under the row lock that StartSend takes too, so "the sender is dead, take
+// its row" and "the sender starts sending the row" cannot both win; with
+// the heartbeat in Redis that decision would span two stores and race.
+// The outbox also keeps working without Redis (the terminal chat), and a
+// beat every two seconds per sender is nothing for PostgreSQL.
+func (db *DB) Beat(ctx context.Context, worker string, until time.Time) error {
+	_, err := db.pool.Exec(ctx, `
+		WITH gone AS (
+			DELETE FROM outbox_senders WHERE alive_until < $2::timestamptz - interval '1 hour' AND worker <> $1
+		)
+		INSERT INTO outbox_senders (worker, alive_until) VALUES ($1, $2)
+		ON CONFLICT (worker) DO UPDATE SET alive_until = EXCLUDED.alive_until`, worker, until)
+	if err != nil {
+		return fmt.Errorf("outbox heartbeat of %s: %w", worker, err)
+	}
+	return nil
+}
+
+// StartSend implements store.OutboxStore.
+func (db *DB) StartSend(ctx context.Context, id, fence int64, until time.Time) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET send_until = $3
+		WHERE id = $1 AND fence = $2 AND status = 'sending'`, id, fence, until)
+	if err != nil {
+		return fmt.Errorf("start send of outbox %d: %w", id, err)
+	}
+	if tag.RowsAffected() > 0 {
+		return nil
+	}
+	status, err := db.outboxStatus(ctx, id)
+	if err != nil {
+		return fmt.Errorf("start send of outbox %d: %w", id, err)
+	}
+	return fmt.Errorf("start send of outbox %d: the row is %s under another claim: %w", id, status, store.ErrConflict)
+}
+
 // MarkSent implements store.OutboxStore. A message that went out is a
 // fact: the row becomes sent whatever its status, unless it already is
 // (then the first message id stays).
 func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error {
 	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'sent', message_id = $2, sent_at = $3,
-		lease_until = NULL, last_error = '' WHERE id = $1 AND status <> 'sent'`, id, messageID, at)
+		lease_until = NULL, send_until = NULL, last_error = '' WHERE id = $1 AND status <> 'sent'`, id, messageID, at)
 	if err != nil {
 		return fmt.Errorf("mark outbox %d sent: %w", id, err)
 	}
@@ -117,7 +169,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Tim
 func (db *DB) MarkBlocked(ctx context.Context, id int64, reason string) error {
 	tag, err := db.pool.Exec(ctx, `
 		WITH row AS (
-			UPDATE outbox SET status = 'blocked', last_error = $2, lease_until = NULL
+			UPDATE outbox SET status = 'blocked', last_error = $2, lease_until = NULL, send_until = NULL
 			WHERE id = $1 AND status = 'sending' RETURNING chat_id
 		)
 		INSERT INTO user_prefs (user_id, blocked_at) SELECT chat_id, now() FROM row
@@ -129,7 +181,7 @@ func (db *DB) MarkBlocked(ctx context.Context, id int64, reason string) error {
 // row another sender has finished meanwhile gives ErrConflict.
 func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
 	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2,
-		attempts = attempts + 1, last_error = $3, lease_until = NULL
+		attempts = attempts + 1, last_error = $3, lease_until = NULL, send_until = NULL
 		WHERE id = $1 AND status = 'sending'`, id, at, reason)
 	return db.claimedChange(ctx, fmt.Sprintf("retry outbox %d", id), id, tag.RowsAffected(), err)
 }
@@ -137,7 +189,7 @@ func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) 
 // MarkFailed implements store.OutboxStore. It applies to a claimed row
 // only, like Retry.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
-	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL, send_until = NULL
 		WHERE id = $1 AND status = 'sending'`, id, reason)
 	return db.claimedChange(ctx, fmt.Sprintf("mark outbox %d failed", id), id, tag.RowsAffected(), err)
 }
@@ -186,9 +238,12 @@ func (db *DB) outboxStatus(ctx context.Context, id int64) (string, error) {
 // scanOutbox reads a row selected with outboxSelect.
 func scanOutbox(row pgx.CollectableRow) (store.OutboxItem, error) {
 	var it store.OutboxItem
-	var lease, sent pgtype.Timestamptz
+	var lease, sent, sendUntil pgtype.Timestamptz
 	err := row.Scan(&it.ID, &it.Key, &it.ChatID, &it.Kind, &it.CampaignID, &it.Payload, &it.NotBefore,
-		&it.Status, &it.Attempts, &lease, &it.MessageID, &it.LastError, &it.CreatedAt, &sent)
+		&it.Status, &it.Attempts, &lease, &it.MessageID, &it.LastError, &it.CreatedAt, &sent, &it.Fence, &sendUntil)
+	if sendUntil.Valid {
+		it.SendUntil = sendUntil.Time
+	}
 	if lease.Valid {
 		it.LeaseUntil = lease.Time
 	}

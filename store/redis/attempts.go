@@ -28,7 +28,7 @@ const (
 // A failure while locked is not counted, so hammering does not stretch the
 // lock. Every call is one script run on Redis's clock.
 type Attempts struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	max    int
 	window time.Duration
@@ -39,7 +39,7 @@ var _ store.AttemptLimiter = (*Attempts)(nil)
 // NewAttempts returns a limiter of max failures per window, keeping its
 // keys under prefix; max ≤ 0 means DefaultMaxAttempts and window ≤ 0
 // DefaultAttemptWindow.
-func NewAttempts(rdb *goredis.Client, prefix string, max int, window time.Duration) *Attempts {
+func NewAttempts(rdb goredis.UniversalClient, prefix string, max int, window time.Duration) *Attempts {
 	if max <= 0 {
 		max = DefaultMaxAttempts
 	}

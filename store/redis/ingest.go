@@ -33,7 +33,7 @@ import (
 // The dead letters are in the list "deadletters" (newest first, at most
 // store.MaxDeadLetters).
 type Ingest struct {
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	prefix  string
 	replica string
 	parts   int
@@ -48,7 +48,7 @@ const IngestPartitions = 16
 // NewIngest returns the ingest under prefix. replica names this process
 // among the replicas; Record refuses to record unless replica holds the
 // polling lease (or takes it, when free).
-func NewIngest(rdb *goredis.Client, prefix, replica string) *Ingest {
+func NewIngest(rdb goredis.UniversalClient, prefix, replica string) *Ingest {
 	return &Ingest{rdb: rdb, prefix: prefix, replica: replica, parts: IngestPartitions}
 }
 
@@ -119,8 +119,10 @@ func (g *Ingest) Init(ctx context.Context) error {
 			return fmt.Errorf("ingest: move the old stream: %w", err)
 		}
 	}
-	if err := g.rdb.Del(ctx, old, oldOff).Err(); err != nil {
-		return fmt.Errorf("ingest: %w", err)
+	for _, k := range []string{old, oldOff} { // one at a time: they are in different slots of a Cluster
+		if err := g.rdb.Del(ctx, k).Err(); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ return 0
 
 // Lead takes or renews a leader lease: it reports whether holder holds the
 // lease at key now, for ttl more.
-func Lead(ctx context.Context, rdb *goredis.Client, key, holder string, ttl time.Duration) (bool, error) {
+func Lead(ctx context.Context, rdb goredis.UniversalClient, key, holder string, ttl time.Duration) (bool, error) {
 	n, err := leadScript.Run(ctx, rdb, []string{key}, holder, ttl.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("lease %s: %w", key, err)

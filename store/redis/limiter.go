@@ -34,21 +34,25 @@ const limiterIdle = 250 * time.Millisecond
 // Limiter is a store.RateLimiter shared by every process using the same
 // Redis and prefix. Its keys, under the prefix:
 //
-//   - "rl:tat": the next free global slot, in microseconds of Redis's
+//   - "{rl}:tat": the next free global slot, in microseconds of Redis's
 //     clock (a GCRA's theoretical arrival time with no burst), and the
 //     start of the current busy period (see LimiterRamp);
-//   - "rl:chat:<id>": present while the chat may not get another message;
-//   - "rl:pause": present while every sender is paused (a 429).
+//   - "{rl}:chat:<id>": present while the chat may not get another message;
+//   - "{rl}:pause": present while every sender is paused (a 429).
+//
+// The one hash tag "{rl}" keeps every key of the limiter in one hash slot,
+// so its script, which touches the global keys and a chat's, runs on a
+// Redis Cluster too (on the one node owning that slot: the budget is one
+// global counter anyway).
 //
 // Each Wait attempt is one script run, on Redis's clock, so the processes'
 // clocks do not matter. It either reserves the next slot, at most MaxAhead
 // in the future (the caller sleeps until it and goes), or says how long the
 // pause, the chat's gap or the queue of reservations lasts (the caller
 // sleeps and asks again). A pause therefore stops every sender except the
-// grants already made, at most MaxAhead's worth. Like the session store,
-// it targets one Redis server, not a cluster.
+// grants already made, at most MaxAhead's worth.
 type Limiter struct {
-	rdb      *goredis.Client
+	rdb      goredis.UniversalClient
 	tatKey   string
 	pauseKey string
 	prefix   string
@@ -67,8 +71,8 @@ var _ store.SendBudget = (*Limiter)(nil)
 // NewLimiter returns a limiter of perSecond messages a second in total (no
 // global limit when perSecond ≤ 0) and one per chat per ChatGap, keeping
 // its keys under prefix.
-func NewLimiter(rdb *goredis.Client, prefix string, perSecond int) *Limiter {
-	l := &Limiter{rdb: rdb, prefix: prefix, tatKey: prefix + "rl:tat", pauseKey: prefix + "rl:pause",
+func NewLimiter(rdb goredis.UniversalClient, prefix string, perSecond int) *Limiter {
+	l := &Limiter{rdb: rdb, prefix: prefix, tatKey: prefix + "{rl}:tat", pauseKey: prefix + "{rl}:pause",
 		ChatGap: 1100 * time.Millisecond, MaxAhead: 100 * time.Millisecond}
 	if perSecond > 0 {
 		l.interval = (time.Second + LimiterSlack) / time.Duration(perSecond)
@@ -124,7 +128,7 @@ return 0
 // The lateness is measured from before the script ran, which overstates it
 // by the request's way to Redis: the error is on the safe side.
 func (l *Limiter) Wait(ctx context.Context, chat int64) error {
-	keys := []string{l.tatKey, l.pauseKey, l.prefix + "rl:chat:" + strconv.FormatInt(chat, 10)}
+	keys := l.keys(chat)
 	renew := "0"
 	for {
 		start := time.Now()
@@ -189,7 +193,7 @@ func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
 	keys := make([]string, 0, 1+len(chats))
 	keys = append(keys, l.tatKey)
 	for _, c := range chats {
-		keys = append(keys, l.prefix+"rl:chat:"+strconv.FormatInt(c, 10))
+		keys = append(keys, l.prefix+"{rl}:chat:"+strconv.FormatInt(c, 10))
 	}
 	err := limiterSpent.Run(ctx, l.rdb, keys, (time.Duration(len(chats)) * l.interval).Microseconds(),
 		l.ChatGap.Milliseconds()).Err()
@@ -197,6 +201,11 @@ func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
 		return fmt.Errorf("rate limiter spent: %w", err)
 	}
 	return nil
+}
+
+// keys are the keys of a Wait attempt for chat: tat, pause, chat.
+func (l *Limiter) keys(chat int64) []string {
+	return []string{l.tatKey, l.pauseKey, l.prefix + "{rl}:chat:" + strconv.FormatInt(chat, 10)}
 }
 
 // Pause implements store.RateLimiter; a shorter pause than the current one

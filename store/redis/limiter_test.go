@@ -186,7 +186,7 @@ func TestLimiterSpent(t *testing.T) {
 	if err := l.Spent(ctx, []int64{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := rdb.Get(ctx, prefix+"rl:tat").Result()
+	v, err := rdb.Get(ctx, prefix+"{rl}:tat").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestLimiterSpent(t *testing.T) {
 		t.Errorf("next slot %d µs after the three replies, want at least %d", tat-before.UnixMicro(), want-before.UnixMicro())
 	}
 	for _, chat := range []string{"1", "2", "3"} {
-		if ttl, _ := rdb.PTTL(ctx, prefix+"rl:chat:"+chat).Result(); ttl <= 0 {
+		if ttl, _ := rdb.PTTL(ctx, prefix+"{rl}:chat:"+chat).Result(); ttl <= 0 {
 			t.Errorf("chat %s has no gap after its reply", chat)
 		}
 	}

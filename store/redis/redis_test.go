@@ -52,7 +52,7 @@ func TestKeysAndTTLs(t *testing.T) {
 		value    string // "" means any
 		min, max time.Duration
 	}{
-		{"lock:42", c.Token, store.LockTTL - time.Second, store.LockTTL},
+		{"lock:{42}", c.Token, store.LockTTL - time.Second, store.LockTTL},
 	}
 	for _, ck := range checks {
 		if v := get(ck.key); v != ck.value {
@@ -70,41 +70,41 @@ func TestKeysAndTTLs(t *testing.T) {
 		value    string
 		min, max time.Duration
 	}{
-		{"sess:42", "", store.SessionTTL - time.Minute, store.SessionTTL},
-		{"owed:42", "", store.OwedKeep - time.Minute, store.OwedKeep},
-		{"lock:42", "", -2, -2}, // gone
+		{"sess:{42}", "", store.SessionTTL - time.Minute, store.SessionTTL},
+		{"owed:{42}", "", store.OwedKeep - time.Minute, store.OwedKeep},
+		{"lock:{42}", "", -2, -2}, // gone
 	}
 	for _, ck := range after {
-		if v := get(ck.key); ck.value != "" && ck.key != "owed:42" && v != ck.value {
+		if v := get(ck.key); ck.value != "" && ck.key != "owed:{42}" && v != ck.value {
 			t.Errorf("%s = %q, want %q", ck.key, v, ck.value)
 		}
 		if d := ttl(ck.key); d < ck.min || d > ck.max {
 			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
 		}
 	}
-	if v := get("sess:42"); !strings.Contains(v, `"v":1`) || !strings.Contains(v, `"last":9001`) {
+	if v := get("sess:{42}"); !strings.Contains(v, `"v":1`) || !strings.Contains(v, `"last":9001`) {
 		t.Errorf("sess:42 = %s, want JSON with version 1 and last update 9001", v)
 	}
-	if v, _ := rdb.HGet(ctx, prefix+"owed:42", "v").Result(); v != "1" {
+	if v, _ := rdb.HGet(ctx, prefix+"owed:{42}", "v").Result(); v != "1" {
 		t.Errorf("owed:42 v = %q, want 1", v)
 	}
 	if err := s.SetOwed(ctx, 42, &store.Owed{Version: 1, Status: store.OwedDelivered}, 7*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if d := ttl("owed:42"); d <= 6*time.Second || d > 7*time.Second {
+	if d := ttl("owed:{42}"); d <= 6*time.Second || d > 7*time.Second {
 		t.Errorf("TTL of owed:42 after SetOwed = %v, want 7 s", d)
 	}
 	again, err := s.Claim(ctx, 42, 9002)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rdb.PExpire(ctx, prefix+"lock:42", 100*time.Millisecond).Err(); err != nil {
+	if err := rdb.PExpire(ctx, prefix+"lock:{42}", 100*time.Millisecond).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Renew(ctx, again); err != nil {
 		t.Fatal(err)
 	}
-	if d := ttl("lock:42"); d <= store.LockTTL-time.Second || d > store.LockTTL {
+	if d := ttl("lock:{42}"); d <= store.LockTTL-time.Second || d > store.LockTTL {
 		t.Errorf("TTL of a renewed lock = %v, want the whole lease %v", d, store.LockTTL)
 	}
 	if n, _ := rdb.Keys(ctx, prefix+"upd:*").Result(); len(n) != 0 {
@@ -118,7 +118,7 @@ func TestCorruptSession(t *testing.T) {
 	rdb, prefix := redistest.New(t)
 	s := redisstore.New(rdb, prefix)
 	ctx := t.Context()
-	if err := rdb.Set(ctx, prefix+"sess:5", "{not json", 0).Err(); err != nil {
+	if err := rdb.Set(ctx, prefix+"sess:{5}", "{not json", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []string{"decode session", "decode session"} {
@@ -160,10 +160,11 @@ func TestNewClient(t *testing.T) {
 					redistest.Unavailable(t, err)
 				}
 				defer rdb.Close()
-				if p := rdb.Options().Protocol; p != 2 {
+				opt := rdb.(*goredis.Client).Options()
+				if p := opt.Protocol; p != 2 {
 					t.Errorf("Protocol = %d, want 2", p)
 				}
-				if !rdb.Options().ContextTimeoutEnabled {
+				if !opt.ContextTimeoutEnabled {
 					t.Error("ContextTimeoutEnabled is false")
 				}
 				return
@@ -263,7 +264,37 @@ func TestSettleAck(t *testing.T) {
 	if p, _ := g.Pending(ctx); len(p) != 0 {
 		t.Errorf("pending after SettleAck: %+v", p)
 	}
-	if n, _ := rdb.XLen(ctx, prefix+"ingest").Result(); n != 0 {
+	if n, _ := rdb.XLen(ctx, prefix+"{ingest}").Result(); n != 0 {
 		t.Errorf("%d entries left in the stream", n)
+	}
+}
+
+// TestMoveOldKeys: sessions and owed records under the keys of the version
+// without hash tags are moved to their keys now, with their TTL.
+func TestMoveOldKeys(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	ctx := t.Context()
+	rdb.Set(ctx, prefix+"sess:42", `{"chat_id":42}`, time.Hour)
+	rdb.HSet(ctx, prefix+"owed:42", "v", "3", "doc", `{}`)
+	rdb.Set(ctx, prefix+"sess:{43}", `{"chat_id":43}`, time.Hour)
+	s := redisstore.New(rdb, prefix)
+	n, err := s.MoveOldKeys(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("MoveOldKeys = %d, %v; want 2", n, err)
+	}
+	if raw, err := rdb.Get(ctx, prefix+"sess:{42}").Result(); err != nil || raw != `{"chat_id":42}` {
+		t.Fatalf("the moved session = %q, %v", raw, err)
+	}
+	if ttl, _ := rdb.PTTL(ctx, prefix+"sess:{42}").Result(); ttl <= 0 || ttl > time.Hour {
+		t.Errorf("the moved session's TTL is %v", ttl)
+	}
+	if v, _ := rdb.HGet(ctx, redisstore.OwedKeyOf(s, 42), "v").Result(); v != "3" {
+		t.Errorf("the moved owed record's version is %q", v)
+	}
+	if n, _ := rdb.Exists(ctx, prefix+"sess:42").Result(); n != 0 {
+		t.Error("the old key is still there")
+	}
+	if n, _ := s.MoveOldKeys(ctx); n != 0 {
+		t.Errorf("a second run moved %d keys", n)
 	}
 }

@@ -247,7 +247,7 @@ func (s *Store) SetOwedMany(ctx context.Context, items []store.OwedItem) error {
 // setOwedPipeline runs a pipeline of SetOwed scripts (queued by fill),
 // loading the script first when the server does not know it yet: a
 // pipelined EVALSHA, unlike Script.Run, does not fall back to EVAL.
-func setOwedPipeline(ctx context.Context, rdb *goredis.Client, fill func(goredis.Pipeliner) error) error {
+func setOwedPipeline(ctx context.Context, rdb goredis.UniversalClient, fill func(goredis.Pipeliner) error) error {
 	_, err := rdb.Pipelined(ctx, fill)
 	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
 		if lerr := setOwedScript.Load(ctx, rdb).Err(); lerr != nil {
@@ -284,18 +284,18 @@ func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error)
 }
 
 // OwedChats implements store.SessionStore with SCAN over the store's
-// owed keys: run at start-up, not per update.
+// owed keys (on every master of a Cluster): run at start-up, not per
+// update.
 func (s *Store) OwedChats(ctx context.Context) ([]int64, error) {
 	var chats []int64
-	pattern := escapeGlob(s.prefix) + "owed:*"
-	iter := s.rdb.Scan(ctx, 0, pattern, 1000).Iterator()
-	for iter.Next(ctx) {
-		id, err := strconv.ParseInt(strings.TrimPrefix(iter.Val(), s.prefix+"owed:"), 10, 64)
+	head := s.prefix + "owed:{"
+	err := ScanKeys(ctx, s.rdb, escapeGlob(head)+"*}", func(key string) {
+		id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(key, head), "}"), 10, 64)
 		if err == nil {
 			chats = append(chats, id)
 		}
-	}
-	if err := iter.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, fmt.Errorf("owed chats: %w", err)
 	}
 	return chats, nil

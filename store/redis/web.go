@@ -19,14 +19,14 @@ import (
 // A link is taken with GETDEL, so two browsers racing for it cannot both
 // win.
 type WebAuth struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 }
 
 var _ store.WebAuthStore = (*WebAuth)(nil)
 
 // NewWebAuth returns the store keeping its keys under prefix.
-func NewWebAuth(rdb *goredis.Client, prefix string) *WebAuth {
+func NewWebAuth(rdb goredis.UniversalClient, prefix string) *WebAuth {
 	return &WebAuth{rdb: rdb, prefix: prefix}
 }
 

@@ -23,7 +23,7 @@ func TestWebAuthStore(t *testing.T) {
 
 // passTime makes d go by for the keys under prefix, as Redis sees them:
 // every expiry comes d closer, and a key whose expiry passes is gone.
-func passTime(t *testing.T, rdb *goredis.Client, prefix string, d time.Duration) {
+func passTime(t *testing.T, rdb goredis.UniversalClient, prefix string, d time.Duration) {
 	t.Helper()
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()

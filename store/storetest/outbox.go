@@ -41,6 +41,7 @@ func RunOutboxStore(t *testing.T, newStores func(t *testing.T) OutboxStores) {
 		{"ClaimLease", testClaimLease},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"Transitions", testOutboxTransitions},
+		{"Heartbeat", testHeartbeat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

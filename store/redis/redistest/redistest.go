@@ -34,7 +34,7 @@ func URL() string {
 
 // New returns a client and a fresh prefix "test:<random>:". The client is
 // closed and the prefix's keys deleted in t.Cleanup.
-func New(t testing.TB) (*goredis.Client, string) {
+func New(t testing.TB) (goredis.UniversalClient, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -64,24 +64,24 @@ func Unavailable(t testing.TB, err error) {
 	t.Skipf("redis unavailable: %v", err)
 }
 
-// deletePrefix deletes every key under prefix.
-func deletePrefix(ctx context.Context, rdb *goredis.Client, prefix string) error {
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var batch []string
-	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-		if len(batch) == 500 {
-			if err := rdb.Del(ctx, batch...).Err(); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
-	if err := iter.Err(); err != nil {
+// deletePrefix deletes every key under prefix (on every master of a
+// Cluster), one key per command so that no command spans hash slots.
+func deletePrefix(ctx context.Context, rdb goredis.UniversalClient, prefix string) error {
+	var keys []string
+	if err := redisstore.ScanKeys(ctx, rdb, prefix+"*", func(k string) { keys = append(keys, k) }); err != nil {
 		return err
 	}
-	if len(batch) > 0 {
-		return rdb.Del(ctx, batch...).Err()
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), 500)]
+		keys = keys[len(batch):]
+		if _, err := rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for _, k := range batch {
+				p.Del(ctx, k)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
