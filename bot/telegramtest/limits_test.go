@@ -36,3 +36,14 @@ func TestPerChatOnly(t *testing.T) {
 		t.Errorf("violations: global %d, per chat %d, all %d; want 1, 1, 2", global, perChat, s.Violations())
 	}
 }
+
+func TestMessages(t *testing.T) {
+	s := Start(t)
+	for _, chat := range []string{"5", "6", "5"} {
+		post(t, s, "sendMessage", url.Values{"chat_id": {chat}, "text": {"hi " + chat}})
+	}
+	got := s.Messages()
+	if len(got) != 3 || got[0].ChatID != 5 || got[1].ChatID != 6 || got[2].Text != "hi 5" {
+		t.Errorf("Messages = %+v", got)
+	}
+}
