@@ -28,6 +28,8 @@ type common struct {
 	listen   string
 	userBase int64
 	botLog   string
+	// env are more of the bot's environment variables, set by a mode.
+	env map[string]string
 }
 
 func (c *common) register(fs *flag.FlagSet, owners int, timeout time.Duration) {
@@ -127,6 +129,9 @@ func setup(ctx context.Context, c common, out io.Writer) (h *Harness, err error)
 	}
 	if c.workers > 0 {
 		vars["WORKERS"] = strconv.Itoa(c.workers)
+	}
+	for k, v := range c.env {
+		vars[k] = v
 	}
 	env := childEnv(vars)
 	if err := runOnce(ctx, path, env, h.logFile, "migrate"); err != nil {
