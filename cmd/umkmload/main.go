@@ -66,9 +66,11 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return runFaults(ctx, args[1:], out, errOut)
 	case "load":
 		return runLoad(ctx, args[1:], out, errOut)
+	case "broadcast":
+		return runBroadcast(ctx, args[1:], out, errOut)
 	case "help", "-h", "--help":
 		fmt.Fprintln(out, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown mode %q (faults, load)\n\n%s", args[0], usage)
+	return fmt.Errorf("unknown mode %q (faults, load, broadcast)\n\n%s", args[0], usage)
 }
