@@ -92,6 +92,7 @@ type bcReport struct {
 	cpu                                time.Duration
 	updates                            int
 	chatters                           int
+	think                              time.Duration
 	chats, chatsDone, chatsStuck       int
 	chatLatencies                      []time.Duration
 	stopErr                            error
@@ -145,9 +146,11 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
 	}
 	rep := &bcReport{owners: len(owners), rate: b.rate, global: b.limits.Global, perChatLimit: b.limits.PerChat,
-		chatters: b.chatting}
-	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose,
-		Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
+		chatters: b.chatting, think: h.c.think}
+	logf := func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf}
+	chat := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf,
+		Think: h.c.think}
 	fmt.Fprintf(h.out, "staff %d sends /siaran to everyone at BROADCAST_RATE=%d; the fake allows %d/s, %d/s per chat …\n",
 		b.staff, b.rate, b.limits.Global, b.limits.PerChat)
 	staff := p.PlayScript(ctx, b.staff, nil, "/siaran", b.staffRules())
@@ -178,7 +181,7 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	for i := range b.chatting {
 		wg.Go(func() {
 			for n := len(owners) + i; chatCtx.Err() == nil; n += b.chatting {
-				res := reg.play(chatCtx, p, i, n)
+				res := reg.play(chatCtx, chat, i, n)
 				mu.Lock()
 				results = append(results, res)
 				mu.Unlock()
@@ -400,8 +403,8 @@ func (r *bcReport) print(w io.Writer) {
 		r.globalViolations, r.chatViolations, r.refusedBroadcast, r.refusedProgress, r.refusedReplies,
 		r.progressSends, r.progressEdits, r.finalProgress, r.cpu.Round(time.Millisecond), perUpdate, msgs, r.updates)
 	if r.chatters > 0 {
-		fmt.Fprintf(w, "  chatting owners          %d: %d registrations completed, %d stuck; reply latency p50 %v · p99 %v · max %v\n",
-			r.chatters, r.chatsDone, r.chatsStuck, percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
+		fmt.Fprintf(w, "  chatting owners          %d (think %v): %d registrations completed, %d stuck; reply latency p50 %v · p99 %v · max %v\n",
+			r.chatters, r.think, r.chatsDone, r.chatsStuck, percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
 			percentile(r.chatLatencies, 99).Round(10*time.Microsecond), percentile(r.chatLatencies, 100).Round(10*time.Microsecond))
 	}
 	fmt.Fprintf(w, "  final SIGTERM            %s\n", stop)

@@ -83,7 +83,7 @@ func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duratio
 	if err != nil {
 		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
 	}
-	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose,
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Think: h.c.think, Verbose: h.c.verbose,
 		Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
 	var (
 		mu      sync.Mutex

@@ -118,6 +118,10 @@ func (p *Player) PlayScript(ctx context.Context, user int64, o *Owner, start str
 		}
 		if rule.Answer != nil {
 			if act := rule.Answer(msg); act != nil {
+				if !p.think(ctx) {
+					res.Failed = "run cancelled"
+					return res
+				}
 				if act.Data != "" {
 					res.LastUpdate = p.tap(user, act.Data, msg.ID)
 				} else {
