@@ -60,6 +60,7 @@ type loadReport struct {
 	owners                    int
 	conversations, completed  int
 	stuck, failed, dupPrompts int
+	unexpected                int
 	stored, want              int
 	storedLabel               string
 	updates                   int
@@ -121,6 +122,7 @@ func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duratio
 		rep.updates += r.Answered + 1 // + the command that starts it
 		rep.latencies = append(rep.latencies, r.Latencies...)
 		rep.dupPrompts += len(r.DupPrompts)
+		rep.unexpected += len(r.Unexpected)
 		switch {
 		case r.Done:
 			rep.completed++
@@ -193,12 +195,13 @@ load run (%s)
   bot CPU                  %v = %v per update (user+system, /proc/PID/stat)
   bot RSS at the end       %d MiB
   duplicate prompts        %d
+  messages not understood  %d
   final SIGTERM            %s
 `, r.script, r.owners, r.completed, r.conversations, r.stuck, r.failed, r.stored, r.storedLabel, r.want, r.updates, r.elapsed.Round(time.Millisecond),
 		float64(r.updates)/secs, float64(r.completed)/secs,
 		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
 		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
-		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, stop)
+		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, r.unexpected, stop)
 	if r.fail() {
 		fmt.Fprintln(w, "FAIL")
 	} else {
