@@ -14,6 +14,12 @@ import (
 type Limits struct {
 	Global  int
 	PerChat int
+	// PerChatOnly, when set, picks the sends that the per-chat limit
+	// applies to and that count in a chat's window, e.g. the proactive
+	// messages (Telegram lets replies to a user burst); nil applies it to
+	// every send. It is called with the server's lock held and must not
+	// call the Server.
+	PerChatOnly func(method string, params map[string]string) bool
 }
 
 // faults holds the injected errors and the rate limiter; guarded by Server.mu.
@@ -25,6 +31,9 @@ type faults struct {
 	window     []time.Time
 	chatWindow map[int64][]time.Time
 	violations int
+	// globalViolations and chatViolations split violations by the limit
+	// that refused the call.
+	globalViolations, chatViolations int
 }
 
 func newFaults() faults {
@@ -82,6 +91,7 @@ func (s *Server) SetLimits(l Limits) {
 	s.window = nil
 	s.chatWindow = map[int64][]time.Time{}
 	s.violations = 0
+	s.globalViolations, s.chatViolations = 0, 0
 }
 
 // Violations returns how many calls were refused by the rate limits.
@@ -89,6 +99,14 @@ func (s *Server) Violations() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.violations
+}
+
+// LimitViolations splits Violations by the limit that refused the call:
+// the global one, or the per-chat one.
+func (s *Server) LimitViolations() (global, perChat int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.globalViolations, s.chatViolations
 }
 
 func describe(code, retryAfter int) string {
@@ -150,15 +168,20 @@ func (s *Server) fault(method string, p map[string]string, now time.Time) *APIEr
 	s.window = prune(s.window, since)
 	cw := prune(s.chatWindow[chat], since)
 	s.chatWindow[chat] = cw
+	perChat := s.limits.PerChat > 0 && (s.limits.PerChatOnly == nil || s.limits.PerChatOnly(method, p))
 	var oldest time.Time
 	switch {
 	case s.limits.Global > 0 && len(s.window) >= s.limits.Global:
 		oldest = s.window[len(s.window)-s.limits.Global]
-	case s.limits.PerChat > 0 && len(cw) >= s.limits.PerChat:
+		s.globalViolations++
+	case perChat && len(cw) >= s.limits.PerChat:
 		oldest = cw[len(cw)-s.limits.PerChat]
+		s.chatViolations++
 	default:
 		s.window = append(s.window, now)
-		s.chatWindow[chat] = append(cw, now)
+		if perChat || s.limits.PerChatOnly == nil {
+			s.chatWindow[chat] = append(cw, now)
+		}
 		return nil
 	}
 	s.violations++

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -28,19 +31,7 @@ func TestFaultsEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the bot (-short)")
 	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL())
-	if err != nil {
-		pgtest.Unavailable(t, err)
-	}
-	conn.Close(ctx)
-	if err := pingRedis(ctx, redistest.URL()); err != nil {
-		redistest.Unavailable(t, err)
-	}
-	bin := filepath.Join(t.TempDir(), "umkmbot")
-	args := append(append([]string{"build"}, raceBuild...), "-o", bin, "github.com/diskum-tangerang/umkmbot/cmd/umkmbot")
-	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
-		t.Fatalf("build umkmbot: %v\n%s", err, out)
-	}
+	bin := needBot(t)
 	cases := []struct {
 		name  string
 		kills string
@@ -59,4 +50,54 @@ func TestFaultsEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+var (
+	botOnce sync.Once
+	botPath string
+	botErr  error
+)
+
+// needBot checks that Postgres and Redis answer and returns the bot binary,
+// built once per test binary (with -race under go test -race) and removed
+// by TestMain.
+func needBot(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL())
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	conn.Close(ctx)
+	if err := pingRedis(ctx, redistest.URL()); err != nil {
+		redistest.Unavailable(t, err)
+	}
+	botOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "umkmload-test-")
+		if err != nil {
+			botErr = err
+			return
+		}
+		botDir = dir
+		botPath = filepath.Join(dir, "umkmbot")
+		args := append(append([]string{"build"}, raceBuild...), "-o", botPath, "github.com/diskum-tangerang/umkmbot/cmd/umkmbot")
+		if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			botErr = fmt.Errorf("build umkmbot: %v\n%s", err, out)
+		}
+	})
+	if botErr != nil {
+		t.Fatal(botErr)
+	}
+	return botPath
+}
+
+// botDir holds the binary needBot built.
+var botDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if botDir != "" {
+		os.RemoveAll(botDir)
+	}
+	os.Exit(code)
 }

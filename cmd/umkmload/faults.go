@@ -162,7 +162,7 @@ func (f *faultRun) run(ctx context.Context) (*faultReport, error) {
 	start := time.Now()
 	f.moved()
 	fmt.Fprintf(h.out, "%d owners registering, %d kills planned …\n", len(owners), f.kills)
-	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, OnAnswer: f.answered,
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Think: h.c.think, OnAnswer: f.answered,
 		Verbose: h.c.verbose, Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
 	done := make(chan struct{})
 	supErr := make(chan error, 1)

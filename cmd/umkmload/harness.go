@@ -28,6 +28,9 @@ type common struct {
 	listen   string
 	userBase int64
 	botLog   string
+	think    time.Duration
+	// env are more of the bot's environment variables, set by a mode.
+	env map[string]string
 }
 
 func (c *common) register(fs *flag.FlagSet, owners int, timeout time.Duration) {
@@ -44,6 +47,7 @@ func (c *common) register(fs *flag.FlagSet, owners int, timeout time.Duration) {
 	fs.BoolVar(&c.verbose, "v", false, "log every question and answer")
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "address of the fake Bot API")
 	fs.Int64Var(&c.userBase, "user-base", 700_000_000, "Telegram user id of the first owner")
+	fs.DurationVar(&c.think, "think", 0, "how long an owner takes before each answer (0: at once, a closed loop)")
 	fs.StringVar(&c.botLog, "bot-log", "", "write the bot's output here (default: a file in the temporary directory)")
 }
 
@@ -127,6 +131,9 @@ func setup(ctx context.Context, c common, out io.Writer) (h *Harness, err error)
 	}
 	if c.workers > 0 {
 		vars["WORKERS"] = strconv.Itoa(c.workers)
+	}
+	for k, v := range c.env {
+		vars[k] = v
 	}
 	env := childEnv(vars)
 	if err := runOnce(ctx, path, env, h.logFile, "migrate"); err != nil {

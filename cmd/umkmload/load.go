@@ -20,23 +20,32 @@ func runLoad(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.SetOutput(errOut)
 	var c common
 	c.register(fs, 100, 10*time.Second)
-	duration := fs.Duration("duration", 30*time.Second, "how long owners keep starting new registrations")
+	duration := fs.Duration("duration", 30*time.Second, "how long owners keep starting new conversations")
+	script := fs.String("script", "registration", "what each owner does, again and again: registration (a new "+
+		"business each time), training (book the seeded training, then cancel the seat) or loan (check the "+
+		"seeded loan: its card and schedule; linked with its number and NIK the first time)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if c.owners < 1 || *duration <= 0 {
-		return fmt.Errorf("need --owners ≥ 1 and --duration > 0")
+	newScenario, ok := scenarios[*script]
+	if c.owners < 1 || *duration <= 0 || !ok {
+		return fmt.Errorf("need --owners ≥ 1, --duration > 0 and --script registration, training or loan")
 	}
 	h, err := setup(ctx, c, out)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	rep, err := loadRun(ctx, h, *duration)
+	sc := newScenario(h)
+	if err := sc.seed(ctx, h, c.owners); err != nil {
+		return err
+	}
+	rep, err := loadRun(ctx, h, sc, *duration)
 	if err != nil {
 		h.Failed = true
 		return err
 	}
+	rep.script = *script
 	rep.print(out)
 	if rep.fail() {
 		h.Failed = true
@@ -47,10 +56,13 @@ func runLoad(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 // loadReport is the outcome of a load run.
 type loadReport struct {
+	script                    string
 	owners                    int
 	conversations, completed  int
 	stuck, failed, dupPrompts int
-	stored                    int
+	unexpected                int
+	stored, want              int
+	storedLabel               string
 	updates                   int
 	elapsed                   time.Duration
 	latencies                 []time.Duration
@@ -59,10 +71,11 @@ type loadReport struct {
 	stopErr                   error
 }
 
-// loadRun plays closed-loop owners: each registers a fresh business (a new
-// Telegram user) as soon as its previous registration is done, until
-// duration passes; then the registrations in progress finish.
-func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadReport, error) {
+// loadRun plays closed-loop owners: each starts its next conversation of
+// sc (e.g. registers a fresh business as a new Telegram user) as soon as
+// its previous one is done, until duration passes; then the conversations
+// in progress finish.
+func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duration) (*loadReport, error) {
 	if err := h.StartBot(ctx); err != nil {
 		return nil, err
 	}
@@ -71,13 +84,12 @@ func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadRepo
 	if err != nil {
 		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
 	}
-	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose,
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Think: h.c.think, Verbose: h.c.verbose,
 		Logf: func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }}
 	var (
 		mu      sync.Mutex
 		results []*Result
 		next    atomic.Int64
-		genMu   sync.Mutex
 	)
 	fmt.Fprintf(h.out, "%d closed-loop owners for %v …\n", h.c.owners, duration)
 	start := time.Now()
@@ -87,12 +99,7 @@ func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadRepo
 		wg.Go(func() {
 			time.Sleep(time.Duration(i) * time.Second / time.Duration(h.c.owners))
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				n := int(next.Add(1) - 1)
-				genMu.Lock()
-				o := h.Owners(1, n)[0]
-				genMu.Unlock()
-				res := p.Play(ctx, o)
-				h.Inbox.Forget(o.ID)
+				res := sc.play(ctx, p, i, int(next.Add(1)-1))
 				mu.Lock()
 				results = append(results, res)
 				mu.Unlock()
@@ -112,9 +119,10 @@ func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadRepo
 		rssKB: procRSS(pid)}
 	rep.stopErr = h.Bot.Stop(30 * time.Second)
 	for _, r := range results {
-		rep.updates += r.Answered + 1 // + /daftar
+		rep.updates += r.Answered + 1 // + the command that starts it
 		rep.latencies = append(rep.latencies, r.Latencies...)
 		rep.dupPrompts += len(r.DupPrompts)
+		rep.unexpected += len(r.Unexpected)
 		switch {
 		case r.Done:
 			rep.completed++
@@ -129,8 +137,9 @@ func loadRun(ctx context.Context, h *Harness, duration time.Duration) (*loadRepo
 		return nil, err
 	}
 	defer conn.Close(ctx)
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM registrations").Scan(&rep.stored); err != nil {
-		return nil, fmt.Errorf("count registrations: %w", err)
+	rep.stored, rep.want, rep.storedLabel, err = sc.stored(ctx, conn, results)
+	if err != nil {
+		return nil, err
 	}
 	return rep, nil
 }
@@ -162,7 +171,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func (r *loadReport) fail() bool {
-	return r.stuck > 0 || r.failed > 0 || r.stored != r.completed || r.stopErr != nil
+	return r.stuck > 0 || r.failed > 0 || r.stored != r.want || r.stopErr != nil
 }
 
 func (r *loadReport) print(w io.Writer) {
@@ -177,20 +186,22 @@ func (r *loadReport) print(w io.Writer) {
 	}
 	secs := r.elapsed.Seconds()
 	fmt.Fprintf(w, `
-load run
+load run (%s)
   owners (closed loop)     %d
-  registrations            %d completed of %d started (stuck %d, failed %d); stored %d
-  updates                  %d in %v = %.0f updates/s (%.1f registrations/s)
+  conversations            %d completed of %d started (stuck %d, failed %d)
+  stored                   %d %s, want %d
+  updates                  %d in %v = %.0f updates/s (%.1f conversations/s)
   latency (update → reply) p50 %v · p90 %v · p99 %v · max %v
   bot CPU                  %v = %v per update (user+system, /proc/PID/stat)
   bot RSS at the end       %d MiB
   duplicate prompts        %d
+  messages not understood  %d
   final SIGTERM            %s
-`, r.owners, r.completed, r.conversations, r.stuck, r.failed, r.stored, r.updates, r.elapsed.Round(time.Millisecond),
+`, r.script, r.owners, r.completed, r.conversations, r.stuck, r.failed, r.stored, r.storedLabel, r.want, r.updates, r.elapsed.Round(time.Millisecond),
 		float64(r.updates)/secs, float64(r.completed)/secs,
 		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
 		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
-		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, stop)
+		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, r.unexpected, stop)
 	if r.fail() {
 		fmt.Fprintln(w, "FAIL")
 	} else {

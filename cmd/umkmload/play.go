@@ -55,6 +55,9 @@ type Player struct {
 	Timeout time.Duration
 	// OnAnswer, if set, is called after each answer is pushed.
 	OnAnswer func()
+	// Think is how long an owner reads and types before each answer (0:
+	// at once, a closed loop as fast as the bot goes).
+	Think time.Duration
 	// Verbose logs every step.
 	Verbose bool
 	Logf    func(format string, args ...any)
@@ -184,6 +187,10 @@ func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 		if act == nil {
 			continue
 		}
+		if !p.think(ctx) {
+			c.Res.Failed = "run cancelled"
+			return c.Res
+		}
 		switch {
 		case act.Contact != "":
 			c.Res.LastUpdate = p.Fake.PushContact(o.ID, act.Contact, o.ID)
@@ -242,6 +249,21 @@ func (p *Player) Drain(res *Result) {
 		case KindOther:
 			res.Unexpected = append(res.Unexpected, excerpt(s.Text))
 		}
+	}
+}
+
+// think waits Think before an answer; false when ctx ends first.
+func (p *Player) think(ctx context.Context) bool {
+	if p.Think <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(p.Think)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

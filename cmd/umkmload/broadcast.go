@@ -1,0 +1,416 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/diskum-tangerang/umkmbot/bot/telegramtest"
+)
+
+func runBroadcast(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	var c common
+	c.register(fs, 2000, 20*time.Second)
+	fs.Lookup("owners").Usage = "registered owners seeded in the database: the broadcast's audience"
+	rate := fs.Int("rate", 30, "the bot's BROADCAST_RATE, messages per second (1–30)")
+	global := fs.Int("limit-global", 30, "the fake's global limit: sends in any one-second window, answered 429 above it")
+	perChat := fs.Int("limit-chat", 1, "the fake's limit of proactive messages to one chat in any one-second window")
+	chatting := fs.Int("chatting", 0, "closed-loop owners registering new businesses while the campaign runs")
+	stall := fs.Duration("stall", 60*time.Second, "give up when the campaign sends nothing for this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.owners < 1 || *rate < 1 || *rate > 30 || *global < 0 || *perChat < 0 || *chatting < 0 || *stall <= 0 {
+		return fmt.Errorf("need --owners ≥ 1, --rate 1–30, --limit-global, --limit-chat, --chatting ≥ 0 and --stall > 0")
+	}
+	b := &bcRun{rate: *rate, limits: telegramtest.Limits{Global: *global, PerChat: *perChat},
+		chatting: *chatting, stall: *stall, staff: c.userBase - 1, marker: "umkmload-" + randomName(8)}
+	c.env = map[string]string{"STAFF_IDS": strconv.FormatInt(b.staff, 10), "BROADCAST_RATE": strconv.Itoa(*rate),
+		"QUIET_HOURS": "off"}
+	h, err := setup(ctx, c, out)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	b.h = h
+	rep, err := b.run(ctx)
+	if err != nil {
+		h.Failed = true
+		return err
+	}
+	rep.print(out)
+	if rep.fail() {
+		h.Failed = true
+		return errFailed
+	}
+	return nil
+}
+
+// bcRun is one broadcast run: seeded owners, a staff member who sends an
+// announcement to all of them through /siaran, and optionally owners who
+// chat with the bot meanwhile.
+type bcRun struct {
+	h        *Harness
+	rate     int
+	limits   telegramtest.Limits
+	chatting int
+	stall    time.Duration
+	staff    int64
+	// marker is in the announcement's text: it tells the broadcast's
+	// messages from every other.
+	marker string
+}
+
+// bcReport is the outcome of a broadcast run.
+type bcReport struct {
+	owners, rate, global, perChatLimit int
+	campaign                           int64
+	audience                           int // outbox rows of the campaign
+	toldCount                          int // "dibuat untuk N penerima"
+	reached, missing, doubled          int
+	extra                              int // broadcast messages beyond one per recipient
+	stray                              int // broadcast messages to chats outside the audience
+	first, last, sent                  time.Time
+	duration                           time.Duration
+	peak                               int // broadcast messages in the busiest one-second window
+	globalViolations, chatViolations   int
+	refusedBroadcast, refusedProgress  int
+	refusedReplies                     int
+	progressSends, progressEdits       int
+	finalProgress                      string
+	cpu                                time.Duration
+	updates                            int
+	chatters                           int
+	think                              time.Duration
+	chats, chatsDone, chatsStuck       int
+	chatLatencies                      []time.Duration
+	stopErr                            error
+	staffErr                           string
+}
+
+var campaignRE = regexp.MustCompile(`Siaran #(\d+) dibuat untuk ([\d.]+) penerima`)
+
+// staffRules is the staff member's /siaran: the announcement's text, no
+// extra button, everyone, send.
+func (b *bcRun) staffRules() []Rule {
+	body := "Pelatihan <b>pemasaran digital</b> gratis untuk UMKM Kabupaten Tangerang, pendaftaran lewat bot ini. " +
+		"Kode siaran: " + b.marker
+	return []Rule{
+		{Name: "created", When: func(m Msg) bool { return campaignRE.MatchString(m.Text) }, Done: true},
+		{Name: "preview", When: textIs(b.marker)},
+		{Name: "text", When: textIs("Silakan ketik isi pengumumannya"), Answer: typeText(body)},
+		buttonRule("button", "siaran.button:none"),
+		buttonRule("audience", "siaran.audience:all"),
+		buttonRule("confirm", "siaran.confirm:send"),
+	}
+}
+
+// proactive tells the messages the bot sends on its own (the broadcast
+// and the staff's progress message) from replies, for the fake's per-chat
+// limit.
+func (b *bcRun) proactive(_ string, p map[string]string) bool {
+	text := p["text"]
+	if p["chat_id"] == strconv.FormatInt(b.staff, 10) {
+		return strings.Contains(text, "Terkirim")
+	}
+	return strings.Contains(text, b.marker)
+}
+
+func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
+	h := b.h
+	owners := h.Owners(h.c.owners, 0)
+	fmt.Fprintf(h.out, "seeding %d registered owners …\n", len(owners))
+	if err := seedOwners(ctx, h.Scratch.URL, owners); err != nil {
+		return nil, err
+	}
+	lim := b.limits
+	lim.PerChatOnly = b.proactive
+	h.Fake.SetLimits(lim)
+	if err := h.StartBot(ctx); err != nil {
+		return nil, err
+	}
+	pid := h.Bot.Pid()
+	cpu0, err := procCPU(pid)
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+	}
+	rep := &bcReport{owners: len(owners), rate: b.rate, global: b.limits.Global, perChatLimit: b.limits.PerChat,
+		chatters: b.chatting, think: h.c.think}
+	logf := func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }
+	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf}
+	chat := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf,
+		Think: h.c.think}
+	fmt.Fprintf(h.out, "staff %d sends /siaran to everyone at BROADCAST_RATE=%d; the fake allows %d/s, %d/s per chat …\n",
+		b.staff, b.rate, b.limits.Global, b.limits.PerChat)
+	staff := p.PlayScript(ctx, b.staff, nil, "/siaran", b.staffRules())
+	rep.updates += staff.Answered + 1
+	if !staff.Done {
+		rep.staffErr = fmt.Sprintf("the staff's /siaran did not get through (stuck after %q, %s; not understood: %q)",
+			staff.Stuck, staff.Failed, staff.Unexpected)
+		rep.stopErr = h.Bot.Stop(30 * time.Second)
+		return rep, nil
+	}
+	rep.sent = time.Now()
+	for _, m := range h.Fake.Sent(b.staff) {
+		if sm := campaignRE.FindStringSubmatch(plainText(m.Text)); sm != nil {
+			rep.campaign, _ = strconv.ParseInt(sm[1], 10, 64)
+			rep.toldCount, _ = strconv.Atoi(strings.ReplaceAll(sm[2], ".", ""))
+		}
+	}
+
+	// Owners who chat meanwhile: new users registering, so that replies
+	// and the campaign share the bot's budget.
+	chatCtx, stopChat := context.WithCancel(ctx)
+	var (
+		mu      sync.Mutex
+		results []*Result
+		wg      sync.WaitGroup
+	)
+	reg := &registrationScript{h: h}
+	for i := range b.chatting {
+		wg.Go(func() {
+			for n := len(owners) + i; chatCtx.Err() == nil; n += b.chatting {
+				res := reg.play(chatCtx, chat, i, n)
+				mu.Lock()
+				results = append(results, res)
+				mu.Unlock()
+				if res.Stuck != "" || res.Failed != "" {
+					return
+				}
+			}
+		})
+	}
+	b.await(ctx, rep)
+	stopChat()
+	wg.Wait()
+	cpu1, err := procCPU(pid)
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+	}
+	rep.cpu = cpu1 - cpu0
+	// Stopped, the bot sends nothing more: what the fake holds now is all.
+	rep.stopErr = h.Bot.Stop(30 * time.Second)
+	for _, r := range results {
+		if r.Failed == "run cancelled" {
+			continue // cut short when the campaign ended
+		}
+		rep.chats++
+		rep.updates += r.Answered + 1
+		rep.chatLatencies = append(rep.chatLatencies, r.Latencies...)
+		switch {
+		case r.Done:
+			rep.chatsDone++
+		case r.Stuck != "" || r.Failed != "":
+			rep.chatsStuck++
+		}
+	}
+	if err := b.tally(ctx, rep, owners); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// await waits until the staff's progress message reports the campaign
+// finished, or nothing has been sent for the stall time.
+func (b *bcRun) await(ctx context.Context, rep *bcReport) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	lastCount, lastMove := -1, time.Now()
+	for {
+		if b.finished() {
+			return
+		}
+		if n := b.h.Fake.Count("sendMessage"); n != lastCount {
+			lastCount, lastMove = n, time.Now()
+		} else if time.Since(lastMove) > b.stall {
+			fmt.Fprintf(b.h.out, "nothing sent for %v: giving up on the campaign\n", b.stall)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.h.Bot.Exited():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// finished reports whether the staff's progress message says the campaign
+// is over.
+func (b *bcRun) finished() bool {
+	for _, t := range b.progressTexts() {
+		if strings.Contains(t, "selesai") || strings.Contains(t, "dibatalkan") {
+			return true
+		}
+	}
+	return false
+}
+
+// progressTexts are the staff's progress messages: the one sent and its
+// edits, in order.
+func (b *bcRun) progressTexts() []string {
+	var out []string
+	for _, m := range b.h.Fake.Sent(b.staff) {
+		if strings.Contains(m.Text, "Terkirim") {
+			out = append(out, plainText(m.Text))
+		}
+	}
+	staff := strconv.FormatInt(b.staff, 10)
+	for _, c := range b.h.Fake.Calls("editMessageText") {
+		if c.Params["chat_id"] == staff {
+			out = append(out, plainText(c.Params["text"]))
+		}
+	}
+	return out
+}
+
+// tally counts, from the fake's record and the run's database, who got the
+// announcement, how fast it went and what the fake refused.
+func (b *bcRun) tally(ctx context.Context, rep *bcReport, owners []*Owner) error {
+	expected := make(map[int64]bool, len(owners))
+	for _, o := range owners {
+		expected[o.ID] = true
+	}
+	conn, err := pgx.Connect(ctx, b.h.Scratch.URL)
+	if err != nil {
+		return fmt.Errorf("connect to the run's database: %w", err)
+	}
+	defer conn.Close(ctx)
+	if rep.campaign != 0 {
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE campaign_id = $1`, rep.campaign).
+			Scan(&rep.audience); err != nil {
+			return fmt.Errorf("count the campaign's outbox rows: %w", err)
+		}
+	}
+	got := map[int64]int{}
+	var times []time.Time
+	accepted := map[string]int{}
+	for _, m := range b.h.Fake.Messages() {
+		switch {
+		case strings.Contains(m.Text, b.marker) && m.ChatID != b.staff:
+			got[m.ChatID]++
+			times = append(times, m.Time)
+			accepted["broadcast"]++
+		case m.ChatID == b.staff && strings.Contains(m.Text, "Terkirim"):
+			accepted["progress"]++
+			rep.progressSends++
+		default:
+			accepted["reply"]++
+		}
+	}
+	calls := map[string]int{}
+	for _, c := range b.h.Fake.Calls("sendMessage") {
+		switch {
+		case strings.Contains(c.Params["text"], b.marker) && c.Params["chat_id"] != strconv.FormatInt(b.staff, 10):
+			calls["broadcast"]++
+		case b.proactive("sendMessage", c.Params):
+			calls["progress"]++
+		default:
+			calls["reply"]++
+		}
+	}
+	rep.refusedBroadcast = calls["broadcast"] - accepted["broadcast"]
+	rep.refusedProgress = calls["progress"] - accepted["progress"]
+	rep.refusedReplies = calls["reply"] - accepted["reply"]
+	for id := range expected {
+		switch n := got[id]; {
+		case n == 0:
+			rep.missing++
+		case n > 1:
+			rep.doubled++
+			rep.extra += n - 1
+			rep.reached++
+		default:
+			rep.reached++
+		}
+	}
+	for id, n := range got {
+		if !expected[id] {
+			rep.stray += n
+		}
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	if len(times) > 0 {
+		rep.first, rep.last = times[0], times[len(times)-1]
+		rep.duration = rep.last.Sub(rep.first)
+		for i, j := 0, 0; j < len(times); j++ {
+			for times[j].Sub(times[i]) >= time.Second {
+				i++
+			}
+			rep.peak = max(rep.peak, j-i+1)
+		}
+	}
+	rep.globalViolations, rep.chatViolations = b.h.Fake.LimitViolations()
+	texts := b.progressTexts()
+	rep.progressEdits = len(texts) - rep.progressSends
+	if len(texts) > 0 {
+		rep.finalProgress = strings.ReplaceAll(texts[len(texts)-1], "\n", " · ")
+	}
+	return nil
+}
+
+func (r *bcReport) fail() bool {
+	return r.staffErr != "" || r.missing > 0 || r.doubled > 0 || r.stray > 0 || r.chatsStuck > 0 || r.stopErr != nil
+}
+
+func (r *bcReport) print(w io.Writer) {
+	stop := "clean exit"
+	if r.stopErr != nil {
+		stop = r.stopErr.Error()
+	}
+	fmt.Fprintf(w, "\nbroadcast run\n")
+	if r.staffErr != "" {
+		fmt.Fprintf(w, "  %s\n  final SIGTERM            %s\nFAIL\n", r.staffErr, stop)
+		return
+	}
+	msgs := 0
+	if !r.first.IsZero() {
+		msgs = r.reached + r.extra
+	}
+	achieved := 0.0
+	if r.duration > 0 && msgs > 1 {
+		achieved = float64(msgs-1) / r.duration.Seconds()
+	}
+	slices.Sort(r.chatLatencies)
+	perUpdate := "—"
+	total := r.updates + msgs
+	if total > 0 {
+		perUpdate = (r.cpu / time.Duration(total)).Round(time.Microsecond).String()
+	}
+	fmt.Fprintf(w, `  campaign                 #%d: staff told %d recipients; %d outbox rows
+  recipients reached       %d of %d expected (missing %d, doubled %d, %d extra messages, %d to chats outside the audience)
+  campaign duration        %v from the first to the last message (%v from the staff's tap on Kirim)
+  achieved rate            %.1f messages/s = %.1f %% of --rate %d (busiest second: %d; fake allows %d/s, %d/s per chat)
+  429 answered             %d by the global limit, %d by the per-chat limit (per-chat violations)
+  refused sends            broadcast %d, progress message %d, replies %d
+  staff progress message   sent %d, edited %d times; last: %q
+  bot CPU                  %v over the campaign = %s per message or update (%d messages, %d updates)
+`, r.campaign, r.toldCount, r.audience, r.reached, r.owners, r.missing, r.doubled, r.extra, r.stray,
+		r.duration.Round(time.Millisecond), r.last.Sub(r.sent).Round(time.Millisecond),
+		achieved, 100*achieved/float64(r.rate), r.rate, r.peak, r.global, r.perChatLimit,
+		r.globalViolations, r.chatViolations, r.refusedBroadcast, r.refusedProgress, r.refusedReplies,
+		r.progressSends, r.progressEdits, r.finalProgress, r.cpu.Round(time.Millisecond), perUpdate, msgs, r.updates)
+	if r.chatters > 0 {
+		fmt.Fprintf(w, "  chatting owners          %d (think %v): %d registrations completed, %d stuck; reply latency p50 %v · p99 %v · max %v\n",
+			r.chatters, r.think, r.chatsDone, r.chatsStuck, percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
+			percentile(r.chatLatencies, 99).Round(10*time.Microsecond), percentile(r.chatLatencies, 100).Round(10*time.Microsecond))
+	}
+	fmt.Fprintf(w, "  final SIGTERM            %s\n", stop)
+	if r.fail() {
+		fmt.Fprintf(w, "FAIL: missing %d, doubled %d, stray %d, chatting owners stuck %d\n", r.missing, r.doubled, r.stray, r.chatsStuck)
+	} else {
+		fmt.Fprintln(w, "PASS")
+	}
+}
