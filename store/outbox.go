@@ -162,6 +162,21 @@ type RateLimiter interface {
 	Pause(ctx context.Context, d time.Duration) error
 }
 
+// TelegramRate is the messages a second Telegram lets one bot send in all
+// (about 30).
+const TelegramRate = 30
+
+// GrantInterval is the spacing of a limiter's grants for perSecond
+// messages a second: 1 s/perSecond, but never closer than
+// (1 s + slack)/TelegramRate. Messages reach Telegram a little after their
+// grant, each with its own delay; at Telegram's limit, the slack keeps a
+// message delayed up to slack more than the one TelegramRate grants later
+// from crowding TelegramRate+1 arrivals into one second. Below the limit
+// the configured rate has room enough, and is met.
+func GrantInterval(perSecond int, slack time.Duration) time.Duration {
+	return max(time.Second/time.Duration(perSecond), (time.Second+slack)/TelegramRate)
+}
+
 // SendBudget is a RateLimiter that also hears of the messages sent without
 // waiting for it: the replies to what users write, which go first. Each
 // reply takes its slot of the global budget after the fact (the proactive

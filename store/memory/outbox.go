@@ -308,7 +308,7 @@ const (
 func NewLimiter(perSecond int) *Limiter {
 	l := &Limiter{ChatGap: 1100 * time.Millisecond, chats: map[int64]time.Time{}}
 	if perSecond > 0 {
-		l.interval = (time.Second + LimiterSlack) / time.Duration(perSecond)
+		l.interval = store.GrantInterval(perSecond, LimiterSlack)
 	}
 	return l
 }

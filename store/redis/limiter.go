@@ -11,8 +11,9 @@ import (
 	"github.com/diskum-tangerang/umkmbot/store"
 )
 
-// LimiterSlack widens the spacing of grants: (1 s + LimiterSlack)/perSecond
-// instead of 1 s/perSecond. Messages reach Telegram a little after their
+// LimiterSlack widens the spacing of grants at Telegram's own limit:
+// (1 s + LimiterSlack)/30 instead of 1 s/30 (store.GrantInterval); below
+// it, perSecond leaves room enough. Messages reach Telegram a little after their
 // grant, each with its own delay; with the slack, a message delayed up to
 // this much more than the one perSecond grants later still leaves at most
 // perSecond arrivals in any one-second window. It costs 3.4 % of the rate.
@@ -75,7 +76,7 @@ func NewLimiter(rdb goredis.UniversalClient, prefix string, perSecond int) *Limi
 	l := &Limiter{rdb: rdb, prefix: prefix, tatKey: prefix + "{rl}:tat", pauseKey: prefix + "{rl}:pause",
 		ChatGap: 1100 * time.Millisecond, MaxAhead: 100 * time.Millisecond}
 	if perSecond > 0 {
-		l.interval = (time.Second + LimiterSlack) / time.Duration(perSecond)
+		l.interval = store.GrantInterval(perSecond, LimiterSlack)
 		l.MaxAhead = max(l.MaxAhead, 4*l.interval)
 	}
 	return l
