@@ -70,6 +70,11 @@ type Config struct {
 	// proactive messages (the outbox): every reply delivered is counted in
 	// it, and a 429 pauses it.
 	Budget store.SendBudget
+	// SendLimit bounds this process's sends (replies and proactive
+	// messages together) to SendLimit in any second and a little
+	// (store.GrantInterval's slack); 0: no bound. serve sets Telegram's 30
+	// (SEND_LIMIT).
+	SendLimit int
 	// Replica names this process among the replicas sharing Ingest when it
 	// is a store.Partitioned (replicas.go); unique per live replica and
 	// the same after a restart, so that a restarted replica takes back its
@@ -176,6 +181,8 @@ type Bot struct {
 	decoded sync.Map
 	// spent collects the chats of delivered replies for Budget.
 	spent spentQueue
+	// window is SendLimit's window (nil: none).
+	window *sendWindow
 	// hook is what the webhook handler needs of Run.
 	hook webhookState
 	// retryWait, when set (tests), is told each wait before a retried call.
@@ -204,6 +211,7 @@ func New(cfg Config, h Handler, r Renderer) (*Bot, error) {
 	if cfg.Budget != nil {
 		b.spent.kick = make(chan struct{}, 1)
 	}
+	b.window = newSendWindow(cfg.SendLimit, time.Second+sendSlack)
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),

@@ -139,6 +139,12 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	started, _ := ctx.Value(attemptKey{}).(*time.Time)
 	for {
+		if isSend(method) {
+			if err := b.window.wait(ctx); err != nil {
+				var zero T
+				return zero, fmt.Errorf("%s: %w", method, err)
+			}
+		}
 		if started != nil {
 			*started = time.Now()
 		}

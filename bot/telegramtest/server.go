@@ -150,8 +150,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, badRequest(err.Error()))
 		return
 	}
-	now := time.Now()
+	// The time is read under the lock, so that calls are stamped in the
+	// order they are counted: the rate limits' windows assume it (a call
+	// stamped before another that took the lock first stayed in the
+	// window too long and made false 429s).
 	s.mu.Lock()
+	now := time.Now()
 	s.calls = append(s.calls, Call{Method: method, Params: params, Files: files, Time: now, ContentLength: r.ContentLength})
 	wrongToken := s.token != "" && token != s.token
 	fault := s.fault(method, params, now)

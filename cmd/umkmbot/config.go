@@ -23,6 +23,8 @@ type config struct {
 	DatabaseURL string
 	RedisURL    string
 	RedisPrefix string
+	// SendLimit bounds the replica's sends a second (SEND_LIMIT).
+	SendLimit int
 	// NoAutoPipeline sends each session script on its own round trip
 	// (REDIS_AUTOPIPELINE=off).
 	NoAutoPipeline bool
@@ -240,6 +242,14 @@ func (c *config) settings() []setting {
 			c.LogSalt = v
 			return nil
 		}},
+		{"SEND_LIMIT", "send-limit", "messages a second this replica sends at most, replies and announcements together (Telegram allows about 30 per bot; 0: no bound)", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 1000 {
+				return errors.New("must be a number from 0 to 1000")
+			}
+			c.SendLimit = n
+			return nil
+		}},
 		{"WORKERS", "workers", "chats handled in parallel", func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1024 {
@@ -285,7 +295,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	c := &config{APIURL: "https://api.telegram.org", RedisPrefix: "umkmbot:", Workers: 64,
 		FloodBurst: 20, FloodRate: 1,
 		LogLevel: slog.LevelInfo, Shutdown: 20 * time.Second, User: 1001, Lang: "id",
-		ConsentVersion: "2026-11", BotUsername: "umkmbot", Rate: 25,
+		ConsentVersion: "2026-11", BotUsername: "umkmbot", Rate: 25, SendLimit: 30,
 		QuietFrom: broadcast.TimeOfDay{Hour: 21}, QuietTo: broadcast.TimeOfDay{Hour: 6},
 		RemindDayBefore: 8 * time.Hour, RemindSameDay: 6 * time.Hour, OfferHold: 24 * time.Hour,
 		ListenAddr: ":8080"}

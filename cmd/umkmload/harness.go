@@ -128,6 +128,10 @@ func setup(ctx context.Context, c common, out io.Writer) (h *Harness, err error)
 		"FLOOD_BURST": "10000",
 		"FLOOD_RATE":  "1000",
 		"LISTEN_ADDR": "127.0.0.1:0",
+		// The fake has no send limits unless a mode sets them (broadcast):
+		// the bot's own bound of Telegram's 30 a second would measure
+		// nothing but itself.
+		"SEND_LIMIT": "0",
 	}
 	if c.workers > 0 {
 		vars["WORKERS"] = strconv.Itoa(c.workers)
