@@ -34,24 +34,27 @@ type Server struct {
 
 	bot models.User
 
-	mu         sync.Mutex
-	token      string
-	maxWait    time.Duration
-	closed     bool
-	updWake    chan struct{}  // closed and replaced when updates arrive or the server closes
-	callWake   chan struct{}  // closed and replaced when a call has been answered
-	calls      []Call         // in arrival order, recorded on arrival
-	counts     map[string]int // answered calls per method
-	done       int            // answered calls
-	pending    []queued       // pushed and not yet confirmed by an offset
-	dups       []queued       // re-queued updates, delivered once whatever the offset
-	history    map[int64]queued
-	nextUpdate int64
-	nextMsg    int
-	nextCB     int
-	langs      map[int64]string
-	callbacks  map[string]bool // callback query id → answered
-	webhook    string
+	mu      sync.Mutex
+	token   string
+	maxWait time.Duration
+	// polling counts getUpdates calls in progress; overlaps, those that came
+	// while one was.
+	polling, overlaps int
+	closed            bool
+	updWake           chan struct{}  // closed and replaced when updates arrive or the server closes
+	callWake          chan struct{}  // closed and replaced when a call has been answered
+	calls             []Call         // in arrival order, recorded on arrival
+	counts            map[string]int // answered calls per method
+	done              int            // answered calls
+	pending           []queued       // pushed and not yet confirmed by an offset
+	dups              []queued       // re-queued updates, delivered once whatever the offset
+	history           map[int64]queued
+	nextUpdate        int64
+	nextMsg           int
+	nextCB            int
+	langs             map[int64]string
+	callbacks         map[string]bool // callback query id → answered
+	webhook           string
 	faults
 	forum
 	sent []Message

@@ -148,6 +148,14 @@ func (s *Server) getUpdates(ctx context.Context, p map[string]string) (any, *API
 		return nil, &APIError{Code: http.StatusConflict,
 			Description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
 	}
+	// Telegram serves one long poll per token at a time.
+	if s.polling > 0 {
+		s.overlaps++
+		return nil, &APIError{Code: http.StatusConflict,
+			Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
+	}
+	s.polling++
+	defer func() { s.polling-- }()
 	wait := min(time.Duration(timeout)*time.Second, s.maxWait)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -186,4 +194,12 @@ func (s *Server) getUpdates(ctx context.Context, p map[string]string) (any, *API
 		}
 		s.mu.Lock()
 	}
+}
+
+// OverlappingPolls is how many getUpdates calls came while another was
+// still waiting (answered 409, as Telegram does when two instances poll).
+func (s *Server) OverlappingPolls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.overlaps
 }
