@@ -197,15 +197,24 @@ func (b *Bot) apply(ctx context.Context, sc *scheduler, r *replicas, l store.Lea
 
 // takeOver starts handling partitions: first the replies their chats are
 // still owed, then the updates recorded there and not acknowledged, in
-// order.
+// order. It holds the partitions' locks throughout, so that the poller (or
+// the webhook) hands out nothing newer of them before their backlog: what
+// it recorded before the read is in the backlog and skipped after, what it
+// records after comes after.
 func (b *Bot) takeOver(ctx context.Context, sc *scheduler, r *replicas, gained []*part) {
+	slices.SortFunc(gained, func(x, y *part) int { return x.n - y.n })
 	ns := make([]int, 0, len(gained))
 	byN := map[int]*part{}
 	for _, p := range gained {
+		p.mu.Lock()
 		ns = append(ns, p.n)
 		byN[p.n] = p
 	}
-	slices.Sort(ns)
+	defer func() {
+		for _, p := range gained {
+			p.mu.Unlock()
+		}
+	}()
 	chats := retry(ctx, b, "replies owed", func() ([]int64, error) { return b.h.OwedChats(ctx) })
 	flushed := 0
 	for _, chat := range chats {
@@ -220,7 +229,11 @@ func (b *Bot) takeOver(ctx context.Context, sc *scheduler, r *replicas, gained [
 		after[p.n] = ""
 	}
 	pending := retry(ctx, b, "updates in progress", func() ([]store.Inbound, error) { return r.st.Read(ctx, after, 0) })
-	b.handOut(ctx, sc, r, pending, nil)
+	for _, in := range pending {
+		if p := byN[r.st.PartitionOf(in.ChatID)]; p != nil && p.live.Load() {
+			b.handOutLocked(ctx, sc, p, in)
+		}
+	}
 	b.log.Info("partitions taken", "partitions", ns, "chats_owed", flushed, "updates_pending", len(pending))
 }
 
@@ -237,14 +250,21 @@ func (b *Bot) handOut(ctx context.Context, sc *scheduler, r *replicas, ins []sto
 			continue
 		}
 		p.mu.Lock()
-		if in.UpdateID > p.lastID {
-			p.lastID, p.lastSeq = in.UpdateID, in.Seq
-			if sc.waitRoom(ctx) > 0 {
-				p.queued.Add(1)
-				b.enqueuePart(sc, in, p)
-			}
-		}
+		b.handOutLocked(ctx, sc, p, in)
 		p.mu.Unlock()
+	}
+}
+
+// handOutLocked queues in unless an update as new was handed out already.
+// p.mu must be held.
+func (b *Bot) handOutLocked(ctx context.Context, sc *scheduler, p *part, in store.Inbound) {
+	if in.UpdateID <= p.lastID {
+		return
+	}
+	p.lastID, p.lastSeq = in.UpdateID, in.Seq
+	if sc.waitRoom(ctx) > 0 {
+		p.queued.Add(1)
+		b.enqueuePart(sc, in, p)
 	}
 }
 

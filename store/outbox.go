@@ -167,14 +167,15 @@ type RateLimiter interface {
 const TelegramRate = 30
 
 // GrantInterval is the spacing of a limiter's grants for perSecond
-// messages a second: 1 s/perSecond, but never closer than
-// (1 s + slack)/TelegramRate. Messages reach Telegram a little after their
-// grant, each with its own delay; at Telegram's limit, the slack keeps a
-// message delayed up to slack more than the one TelegramRate grants later
-// from crowding TelegramRate+1 arrivals into one second. Below the limit
-// the configured rate has room enough, and is met.
+// messages a second: 1 s/perSecond, but never closer than (1 s + slack)
+// divided by the larger of perSecond and TelegramRate. Messages reach
+// Telegram a little after their grant, each with its own delay; at the
+// limit, the slack keeps a message delayed up to slack more than the one a
+// limit's worth of grants later from crowding one arrival too many into a
+// second. Below Telegram's limit the configured rate has room enough, and
+// is met. (Rates above it are for fakes with a higher limit, in tests.)
 func GrantInterval(perSecond int, slack time.Duration) time.Duration {
-	return max(time.Second/time.Duration(perSecond), (time.Second+slack)/TelegramRate)
+	return max(time.Second/time.Duration(perSecond), (time.Second+slack)/time.Duration(max(perSecond, TelegramRate)))
 }
 
 // SendBudget is a RateLimiter that also hears of the messages sent without

@@ -84,7 +84,7 @@ func TestCrashSafety(t *testing.T) {
 	for i, share := range []float64{0.3, 0.6, 1} {
 		child := startChild(t, append(env, fmt.Sprintf("%s=child-%d", envWorker, i+1)))
 		if share == 1 {
-			e.waitDone(t, c.ID, 90*time.Second)
+			e.waitDone(t, c.ID, 180*time.Second)
 			break
 		}
 		target := int(share * owners)

@@ -154,7 +154,7 @@ func TestCampaign2000(t *testing.T) {
 	c := e.campaign(t, "Siaran: pelatihan pemasaran digital", owners)
 	start := time.Now()
 	run(t, newSender(e.db, e.rdb, e.prefix, e.fake.URL, "solo", t))
-	e.waitDone(t, c.ID, 60*time.Second)
+	e.waitDone(t, c.ID, 180*time.Second)
 	took := time.Since(start)
 
 	dups := e.checkDelivery(t, c, owners, blocked)
@@ -214,7 +214,7 @@ func TestTwoSenders(t *testing.T) {
 	for _, w := range []string{"sender-a", "sender-b"} {
 		run(t, newSender(e.db, e.rdb, e.prefix, e.fake.URL, w, t))
 	}
-	e.waitDone(t, c.ID, 30*time.Second)
+	e.waitDone(t, c.ID, 120*time.Second)
 	waitFor(t, 10*time.Second, "the reminders", func() bool { return e.count(t, "pending", "sending") == 0 })
 
 	dups := e.checkDelivery(t, c, owners, nil)
