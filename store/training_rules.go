@@ -117,6 +117,20 @@ func BookingNoticeKeys(booking int64) []string {
 		"offer:" + id}
 }
 
+// ReminderKeys are the keys of a booking's reminders.
+func ReminderKeys(booking int64) []string {
+	id := strconv.FormatInt(booking, 10)
+	return []string{"remind:" + id + ":" + ReminderDayBefore, "remind:" + id + ":" + ReminderSameDay}
+}
+
+// MovedReminderKey is the key a reminder is kept under once its training
+// moved (the move-th time): its own key is free again for the reminder of
+// the new time, and a reminder not sent yet is cancelled (it names the old
+// time).
+func MovedReminderKey(key string, move int) string {
+	return key + ":moved:" + strconv.Itoa(move)
+}
+
 // OfferUntil is the deadline of a seat offered at now: now+hold, but no
 // later than the training's start.
 func OfferUntil(now time.Time, hold time.Duration, start time.Time) time.Time {

@@ -192,6 +192,9 @@ func (s *Store) UpdateTraining(ctx context.Context, actor int64, t store.Trainin
 		return 0, fmt.Errorf("update training %d: %w", t.ID, err)
 	}
 	e.setDetails(t, now)
+	if next.moves != e.moves {
+		moveReminders(out, e.bookings, next.moves)
+	}
 	e.moves = next.moves
 	told := enqueue(out, moved, now)
 	offers.apply(out, now)
@@ -338,6 +341,28 @@ func (o offered) apply(out *outState, now time.Time) {
 		b.Status, b.OfferDeadline, b.UpdatedAt = store.BookingOffered, o.until, now
 	}
 	enqueue(out, o.items, now)
+}
+
+// moveReminders sets aside the reminders of the active bookings of a
+// training that moved, as store/postgres does. s.mu must be held.
+func moveReminders(out *outState, bookings []*store.Booking, move int) {
+	for _, b := range bookings {
+		if !active(b) {
+			continue
+		}
+		for _, key := range store.ReminderKeys(b.ID) {
+			it := out.byKey[key]
+			if it == nil || it.Status == store.OutboxSending {
+				continue
+			}
+			delete(out.byKey, key)
+			it.Key = store.MovedReminderKey(key, move)
+			if it.Status == store.OutboxPending {
+				it.Status = store.OutboxCancelled
+			}
+			out.byKey[it.Key] = it
+		}
+	}
 }
 
 // cancelPlace cancels b and its pending notices. s.mu must be held.

@@ -171,6 +171,7 @@ func (s *Store) ImportTrainings(ctx context.Context, actor int64, ts []store.Tra
 		e.setDetails(c.t, now)
 		if c.moved {
 			e.moves++
+			moveReminders(out, e.bookings, e.moves)
 		}
 		r.Updated++
 		s.reg().appendAudit(store.AuditEntry{Actor: actor, Action: "import", Object: trainingObject(e.t.ID),

@@ -144,6 +144,9 @@ func tellMoved(ctx context.Context, tx pgx.Tx, old, t store.Training, notify sto
 	if err != nil {
 		return 0, err
 	}
+	if err := moveReminders(ctx, tx, list, move); err != nil {
+		return 0, err
+	}
 	var items []store.OutboxItem
 	for _, b := range list {
 		it, ok, err := store.MoveNotice(notify, store.MoveNoticeKey(t.ID, move, b.ID), b, old, t)
@@ -155,6 +158,26 @@ func tellMoved(ctx context.Context, tx pgx.Tx, old, t store.Training, notify sto
 		}
 	}
 	return enqueueTx(ctx, tx, items)
+}
+
+// moveReminders sets aside the reminders of bookings whose training moved
+// (store.MovedReminderKey): one not sent yet is cancelled, and the keys are
+// free for the reminders of the new time. A reminder being sent is left.
+func moveReminders(ctx context.Context, tx pgx.Tx, list []store.Booking, move int) error {
+	var keys []string
+	for _, b := range list {
+		keys = append(keys, store.ReminderKeys(b.ID)...)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE outbox SET key = key || ':moved:' || $2::int,
+			status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+		WHERE key = ANY($1) AND status <> 'sending'`, keys, move)
+	if err != nil {
+		return fmt.Errorf("set the moved reminders aside: %w", err)
+	}
+	return nil
 }
 
 // CancelTraining implements store.TrainingStore. The training and its

@@ -60,6 +60,7 @@ func RunTrainingStore(t *testing.T, newStores func(t *testing.T) TrainingStores)
 		{"Attendance", testAttendance},
 		{"Import", testImportTrainings},
 		{"Reminders", testReminders},
+		{"RemindersAfterMove", testRemindersAfterMove},
 		{"DeleteReleasesPlaces", testDeleteReleasesPlaces},
 		{"DeletionPreview", testDeletionPreview},
 	}

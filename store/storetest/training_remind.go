@@ -152,3 +152,49 @@ func testReminders(t *testing.T, newStores newTrainingStores) {
 		t.Error("QueueReminders(day before at 24:00): no error")
 	}
 }
+
+// testRemindersAfterMove: a training moved after its reminder was queued
+// gets the reminder of its new time when that is due; the one queued for
+// the old time is set aside (store.MovedReminderKey) and, not sent yet,
+// cancelled.
+func testRemindersAfterMove(t *testing.T, newStores newTrainingStores) {
+	ss := newStores(t)
+	s, ob := ss.Trainings, ss.Outbox
+	const dayBefore, sameDay = 8 * time.Hour, 7 * time.Hour
+	tr := trTraining("Pindah jadwal", 10, 3)
+	tr.StartAt = trAt(10, 9, 0)
+	tr.EndAt = tr.StartAt.Add(2 * time.Hour)
+	tr = mustTraining(t, s, tr)
+	a := mustBook(t, s, tr.ID, 81, store.BookingBooked)
+	rec := &reminders{calls: map[string]int{}}
+	queue := func(now time.Time) int {
+		t.Helper()
+		n, err := s.QueueReminders(bg(t), now, dayBefore, sameDay, rec.notify)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := queue(trAt(9, 8, 0)); n != 1 {
+		t.Fatalf("d1 of the old date: %d queued, want 1", n)
+	}
+	moved := tr
+	moved.StartAt, moved.EndAt = trAt(12, 9, 0), trAt(12, 11, 0)
+	m := &moves{}
+	if told, err := s.UpdateTraining(bg(t), trStaff, moved, store.TrainingNotices{Moved: m.notify}); err != nil || told != 1 {
+		t.Fatalf("move: told %d, %v; want 1", told, err)
+	}
+	key := remindKey(a, store.ReminderDayBefore)
+	wantNoNotice(t, ob, key)
+	wantNotice(t, ob, store.MovedReminderKey(key, 1), a.UserID, "reminder", store.OutboxCancelled)
+	if n := queue(trAt(9, 9, 0)); n != 0 {
+		t.Errorf("%d reminders queued the day before the old date, after the move", n)
+	}
+	if n := queue(trAt(11, 8, 0)); n != 1 {
+		t.Fatalf("d1 of the new date: %d queued, want 1", n)
+	}
+	wantNotice(t, ob, key, a.UserID, "reminder", store.OutboxPending)
+	if got := rec.calls[fmt.Sprintf("%d:%s", a.ID, store.ReminderDayBefore)]; got != 2 {
+		t.Errorf("the d1 reminder was built %d times, want twice (old date, new date)", got)
+	}
+}
