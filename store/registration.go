@@ -110,7 +110,9 @@ type RegistrationStore interface {
 	// UpdateRegistration saves a corrected registration of its owner and
 	// audits which fields changed (by name, not value).
 	UpdateRegistration(ctx context.Context, actor int64, r Registration) error
-	// RecordConsent stores a consent answer and audits it.
+	// RecordConsent stores a consent answer and audits it. The same answer
+	// again (same user, purpose, notice version, answer and At) is not
+	// recorded twice: a step run again after a crash gives the same At.
 	RecordConsent(ctx context.Context, c Consent) error
 	// ConsentsOf lists the user's consent answers, oldest first.
 	ConsentsOf(ctx context.Context, userID int64) ([]Consent, error)

@@ -61,8 +61,14 @@ func (b *builder) consentStep() *flows.Step {
 				return flows.Stay, flows.Invalid("reg_consent_choose")
 			}
 			granted := answer == "yes"
+			// When the answer came in (the same if this step runs again
+			// after a crash, so that it is recorded once), else now.
+			at := c.Update.Received
+			if at.IsZero() {
+				at = c.Now
+			}
 			err := b.regs.RecordConsent(c, store.Consent{UserID: c.UserID(), Purpose: Purpose,
-				NoticeVersion: b.opt.ConsentVersion, Granted: granted, At: c.Now})
+				NoticeVersion: b.opt.ConsentVersion, Granted: granted, At: at})
 			if err != nil {
 				return "", err
 			}

@@ -191,6 +191,12 @@ func (s *Store) RecordConsent(ctx context.Context, c store.Consent) error {
 		c.At = now
 	}
 	c.At = c.At.UTC().Round(0)
+	for _, had := range st.consents {
+		if had.UserID == c.UserID && had.Purpose == c.Purpose && had.NoticeVersion == c.NoticeVersion &&
+			had.Granted == c.Granted && had.At.Equal(c.At) {
+			return nil // the same answer recorded again (store.RegistrationStore)
+		}
+	}
 	st.consents = append(st.consents, c)
 	st.appendAudit(store.AuditEntry{Actor: c.UserID, Action: "consent", Object: userObject(c.UserID),
 		Detail: fmt.Sprintf("purpose=%s notice=%s granted=%t", c.Purpose, c.NoticeVersion, c.Granted)}, now)

@@ -11,14 +11,27 @@ import (
 )
 
 // RecordConsent implements store.RegistrationStore. c.At is kept when set
-// (the moment the user answered), else the store stamps now.
+// (the moment the user answered), else the store stamps now; a consent
+// identical to one recorded, At included, is not recorded again.
 func (db *DB) RecordConsent(ctx context.Context, c store.Consent) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO consents (user_id, purpose, notice_version, granted, at)
-			VALUES ($1, $2, $3, $4, coalesce($5, now()))`,
-			c.UserID, c.Purpose, c.NoticeVersion, c.Granted, nullTime(c.At)); err != nil {
+		// The same answer again (a step run a second time after a crash) is
+		// recorded once: serialised per user, skipped when identical.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1::bigint::text, 0))`,
+			c.UserID); err != nil {
 			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO consents (user_id, purpose, notice_version, granted, at)
+			SELECT $1, $2, $3, $4, coalesce($5, now())
+			WHERE $5::timestamptz IS NULL OR NOT EXISTS (SELECT 1 FROM consents
+				WHERE user_id = $1 AND purpose = $2 AND notice_version = $3 AND granted = $4 AND at = $5)`,
+			c.UserID, c.Purpose, c.NoticeVersion, c.Granted, nullTime(c.At))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
 		}
 		return audit(ctx, tx, store.AuditEntry{
 			Actor:  c.UserID,

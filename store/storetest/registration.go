@@ -40,6 +40,7 @@ func RunRegistrationStore(t *testing.T, newStore func(t *testing.T) store.Regist
 		{"FindRegistration", testFindRegistration},
 		{"UpdateRegistration", testUpdateRegistration},
 		{"Consents", testConsents},
+		{"ConsentOnce", testConsentOnce},
 		{"DeleteUserData", testDeleteUserData},
 		{"Export", testExport},
 		{"AuditLog", testAuditLog},

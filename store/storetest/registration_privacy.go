@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/diskum-tangerang/umkmbot/store"
 )
@@ -235,4 +236,24 @@ func testAuditLog(t *testing.T, newStore newRegistrationStore) {
 		}
 	}
 	noPersonalData(t, s)
+}
+
+// testConsentOnce: the same consent answer recorded again (a step run a
+// second time after a crash, with the same At) is kept once; another
+// moment is another answer.
+func testConsentOnce(t *testing.T, newStore newRegistrationStore) {
+	s := newStore(t)
+	at := time.Date(2026, 12, 2, 3, 4, 5, 678000000, time.UTC)
+	c := store.Consent{UserID: siti.user, Purpose: "registration", NoticeVersion: "2026-11", Granted: true, At: at}
+	for range 2 {
+		wantErr(t, "RecordConsent", s.RecordConsent(bg(t), c), nil)
+	}
+	if list, err := s.ConsentsOf(bg(t), siti.user); err != nil || len(list) != 1 {
+		t.Fatalf("ConsentsOf after the same answer twice = %+v, %v; want one", list, err)
+	}
+	c.At = at.Add(time.Minute)
+	wantErr(t, "RecordConsent", s.RecordConsent(bg(t), c), nil)
+	if list, _ := s.ConsentsOf(bg(t), siti.user); len(list) != 2 {
+		t.Errorf("ConsentsOf after a later answer = %d, want 2", len(list))
+	}
 }
