@@ -98,6 +98,7 @@ func (r *replicas) notify() {
 // is done).
 func (b *Bot) coordinate(ctx context.Context, sc *scheduler, r *replicas) {
 	lastOK := time.Now()
+	inUse, refused := false, time.Time{}
 	t := time.NewTicker(balanceEvery)
 	defer t.Stop()
 	for {
@@ -106,6 +107,18 @@ func (b *Bot) coordinate(ctx context.Context, sc *scheduler, r *replicas) {
 		case ctx.Err() != nil:
 			b.dropAll(r)
 			return
+		case errors.Is(err, store.ErrReplicaInUse):
+			// Right after a restart the name's last renewal is the dead
+			// process's, for a second or so; longer, another process lives.
+			if refused.IsZero() {
+				refused = time.Now()
+			}
+			if !inUse && time.Since(refused) > 3*balanceEvery {
+				b.log.Error("another live replica has this REPLICA_ID: this one handles nothing until it is gone; give each replica its own REPLICA_ID",
+					"replica", r.replica)
+				inUse = true
+			}
+			b.dropAll(r)
 		case err != nil:
 			b.log.Warn("waiting for the store", "what", "leases", "err", err)
 			if time.Since(lastOK) > LeaseTTL-balanceEvery {
@@ -113,7 +126,7 @@ func (b *Bot) coordinate(ctx context.Context, sc *scheduler, r *replicas) {
 				b.dropAll(r)
 			}
 		default:
-			lastOK = time.Now()
+			lastOK, inUse, refused = time.Now(), false, time.Time{}
 			b.apply(ctx, sc, r, lease)
 		}
 		select {

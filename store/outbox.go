@@ -178,6 +178,14 @@ func GrantInterval(perSecond int, slack time.Duration) time.Duration {
 	return max(time.Second/time.Duration(perSecond), (time.Second+slack)/time.Duration(max(perSecond, TelegramRate)))
 }
 
+// SpentInterval is how far one reply moves the proactive messages' next
+// slot: its share of Telegram's own limit, not of the (lower) rate the
+// proactive messages are given, so that replies and announcements
+// together stay under TelegramRate.
+func SpentInterval(slack time.Duration) time.Duration {
+	return (time.Second + slack) / TelegramRate
+}
+
 // SendBudget is a RateLimiter that also hears of the messages sent without
 // waiting for it: the replies to what users write, which go first. Each
 // reply takes its slot of the global budget after the fact (the proactive

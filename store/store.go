@@ -329,6 +329,10 @@ type Lease struct {
 	Live    int
 }
 
+// ErrReplicaInUse is Balance's error for a process whose replica name
+// another live process uses (two replicas with the same REPLICA_ID).
+var ErrReplicaInUse = errors.New("ingest: another live process uses this replica name")
+
 // ErrNotPolling is Record's error for a replica that does not hold the
 // polling lease.
 var ErrNotPolling = errors.New("ingest: another replica holds the polling lease")

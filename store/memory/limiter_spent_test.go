@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"github.com/diskum-tangerang/umkmbot/store"
 	"testing"
 	"time"
 )
@@ -14,7 +15,7 @@ func TestLimiterSpent(t *testing.T) {
 	if err := l.Spent(context.Background(), []int64{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	if want := before.Add(3 * l.interval); l.next.Before(want) {
+	if want := before.Add(3 * store.SpentInterval(LimiterSlack)); l.next.Before(want) {
 		t.Errorf("next slot %v after three replies, want at least %v", l.next.Sub(before), want.Sub(before))
 	}
 	if !l.chats[2].After(before.Add(l.ChatGap - time.Millisecond)) {

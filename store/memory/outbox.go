@@ -381,7 +381,7 @@ func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
 	if l.next.Before(now) {
 		l.next = now
 	}
-	l.next = l.next.Add(time.Duration(len(chats)) * l.interval)
+	l.next = l.next.Add(time.Duration(len(chats)) * store.SpentInterval(LimiterSlack))
 	for _, c := range chats {
 		if until := now.Add(l.ChatGap); until.After(l.chats[c]) {
 			l.chats[c] = until

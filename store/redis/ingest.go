@@ -3,6 +3,8 @@ package redis
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,6 +39,8 @@ type Ingest struct {
 	prefix  string
 	replica string
 	parts   int
+	// nonce tells this process from another using the same replica name.
+	nonce string
 }
 
 var _ store.Partitioned = (*Ingest)(nil)
@@ -49,7 +53,9 @@ const IngestPartitions = 16
 // among the replicas; Record refuses to record unless replica holds the
 // polling lease (or takes it, when free).
 func NewIngest(rdb goredis.UniversalClient, prefix, replica string) *Ingest {
-	return &Ingest{rdb: rdb, prefix: prefix, replica: replica, parts: IngestPartitions}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &Ingest{rdb: rdb, prefix: prefix, replica: replica, parts: IngestPartitions, nonce: hex.EncodeToString(b[:])}
 }
 
 func (g *Ingest) key(s string) string    { return g.prefix + "{ingest}:" + s }
@@ -272,17 +278,30 @@ func (g *Ingest) partOfKey(key string) int {
 
 // balanceScript renews a replica's heartbeat, its leases and the polling
 // lease, and takes free partitions up to its share. KEYS: alive, poll,
-// then each partition's lease. ARGV: replica, lease ms, "1" to poll.
-// It returns {live replicas, polling (0/1), owned partitions...}.
+// each partition's lease, then the replicas' nonces. ARGV: replica, lease
+// ms, "1" to poll, this process's nonce, and how recently another process
+// under the same name must have renewed for this one to be refused. It
+// returns {live replicas, polling (0/1), owned partitions...}, or the
+// error REPLICAINUSE.
 var balanceScript = goredis.NewScript(`
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ttl = tonumber(ARGV[2])
+local nonces = KEYS[#KEYS]
+local seen = redis.call("HGET", nonces, ARGV[1])
+if seen then
+  local n, last = string.match(seen, "(%S+) (%d+)")
+  if n and n ~= ARGV[4] and now - tonumber(last) < tonumber(ARGV[5]) then
+    return redis.error_reply("REPLICAINUSE")
+  end
+end
+redis.call("HSET", nonces, ARGV[1], ARGV[4] .. " " .. now)
+redis.call("PEXPIRE", nonces, ttl * 4)
 redis.call("ZADD", KEYS[1], now + ttl, ARGV[1])
 redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
 redis.call("PEXPIRE", KEYS[1], ttl * 4)
 local live = redis.call("ZCARD", KEYS[1])
-local parts = #KEYS - 2
+local parts = #KEYS - 3
 local share = math.ceil(parts / live)
 local owned = {}
 for i = 1, parts do
@@ -311,6 +330,12 @@ for _, p in ipairs(owned) do res[#res+1] = p end
 return res
 `)
 
+// inUseWindow: a process that finds its replica name renewed by another
+// process within this long is refused (that one is alive: replicas renew
+// every second); a name last renewed longer ago is taken over (its process
+// died and this one is its restart).
+const inUseWindow = 1500 * time.Millisecond
+
 // Balance implements store.Partitioned.
 func (g *Ingest) Balance(ctx context.Context, replica string, poll bool, ttl time.Duration) (store.Lease, error) {
 	keys := make([]string, 0, 2+g.parts)
@@ -318,11 +343,16 @@ func (g *Ingest) Balance(ctx context.Context, replica string, poll bool, ttl tim
 	for p := range g.parts {
 		keys = append(keys, g.leaseKey(p))
 	}
+	keys = append(keys, g.key("nonce"))
 	flag := "0"
 	if poll {
 		flag = "1"
 	}
-	res, err := balanceScript.Run(ctx, g.rdb, keys, replica, ttl.Milliseconds(), flag).Int64Slice()
+	res, err := balanceScript.Run(ctx, g.rdb, keys, replica, ttl.Milliseconds(), flag, g.nonce,
+		inUseWindow.Milliseconds()).Int64Slice()
+	if err != nil && strings.Contains(err.Error(), "REPLICAINUSE") {
+		return store.Lease{}, store.ErrReplicaInUse
+	}
 	if err != nil || len(res) < 2 {
 		return store.Lease{}, fmt.Errorf("ingest leases: %w", cmp.Or(err, errors.New("short answer")))
 	}
@@ -334,10 +364,17 @@ func (g *Ingest) Balance(ctx context.Context, replica string, poll bool, ttl tim
 }
 
 // releaseScript deletes the leases a replica holds among KEYS (the first
-// is the alive set, where ARGV[2] == "1" removes the replica too).
+// is the alive set and the last the nonces, where ARGV[2] == "1" removes
+// the replica too, if this process, ARGV[3], is the one registered).
 var releaseScript = goredis.NewScript(`
-if ARGV[2] == "1" then redis.call("ZREM", KEYS[1], ARGV[1]) end
-for i = 2, #KEYS do
+if ARGV[2] == "1" then
+  local seen = redis.call("HGET", KEYS[#KEYS], ARGV[1])
+  if seen and string.sub(seen, 1, #ARGV[3] + 1) == ARGV[3] .. " " then
+    redis.call("ZREM", KEYS[1], ARGV[1])
+    redis.call("HDEL", KEYS[#KEYS], ARGV[1])
+  end
+end
+for i = 2, #KEYS - 1 do
   if redis.call("GET", KEYS[i]) == ARGV[1] then redis.call("DEL", KEYS[i]) end
 end
 return 0
@@ -365,11 +402,12 @@ func (g *Ingest) release(ctx context.Context, replica string, leave, poll bool, 
 	for _, p := range parts {
 		keys = append(keys, g.leaseKey(p))
 	}
+	keys = append(keys, g.key("nonce")) // last: not a lease
 	flag := "0"
 	if leave {
 		flag = "1"
 	}
-	if err := releaseScript.Run(ctx, g.rdb, keys, replica, flag).Err(); err != nil {
+	if err := releaseScript.Run(ctx, g.rdb, keys, replica, flag, g.nonce).Err(); err != nil {
 		return fmt.Errorf("ingest release: %w", err)
 	}
 	return nil

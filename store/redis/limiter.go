@@ -196,7 +196,7 @@ func (l *Limiter) Spent(ctx context.Context, chats []int64) error {
 	for _, c := range chats {
 		keys = append(keys, l.prefix+"{rl}:chat:"+strconv.FormatInt(c, 10))
 	}
-	err := limiterSpent.Run(ctx, l.rdb, keys, (time.Duration(len(chats)) * l.interval).Microseconds(),
+	err := limiterSpent.Run(ctx, l.rdb, keys, (time.Duration(len(chats)) * store.SpentInterval(LimiterSlack)).Microseconds(),
 		l.ChatGap.Milliseconds()).Err()
 	if err != nil {
 		return fmt.Errorf("rate limiter spent: %w", err)

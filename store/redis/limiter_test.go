@@ -195,7 +195,7 @@ func TestLimiterSpent(t *testing.T) {
 	if _, err := fmt.Sscanf(v, "%d %d", &tat, &since); err != nil {
 		t.Fatalf("tat %q: %v", v, err)
 	}
-	interval := store.GrantInterval(10, redisstore.LimiterSlack)
+	interval := store.SpentInterval(redisstore.LimiterSlack)
 	if want := before.UnixMicro() + 3*interval.Microseconds(); tat < want {
 		t.Errorf("next slot %d µs after the three replies, want at least %d", tat-before.UnixMicro(), want-before.UnixMicro())
 	}

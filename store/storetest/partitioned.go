@@ -26,6 +26,7 @@ func RunPartitioned(t *testing.T, newP NewPartitioned) {
 		{"OnlyThePollerRecords", testOnlyPollerRecords},
 		{"DeadReplicasLeasesMove", testDeadReplicaLeases},
 		{"ReadAfter", testReadAfter},
+		{"ReplicaNameInUse", testReplicaNameInUse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,5 +183,39 @@ func testReadAfter(t *testing.T, newP NewPartitioned) {
 	}
 	if again, _ := a.Read(bg(t), map[int]string{p: ""}, 0); !slices.Equal(ids(again), []int64{4, 10}) {
 		t.Fatalf("Read after an ack = %v", ids(again))
+	}
+}
+
+// testReplicaNameInUse: a second live process under a replica's name is
+// refused; once the first is gone (left, or stopped renewing), the name is
+// free.
+func testReplicaNameInUse(t *testing.T, newP NewPartitioned) {
+	open := newP(t)
+	first, second := open("a"), open("a")
+	if _, err := first.Balance(bg(t), "a", true, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Balance(bg(t), "a", true, time.Minute); !errors.Is(err, store.ErrReplicaInUse) {
+		t.Fatalf("a second process under the same name: %v, want ErrReplicaInUse", err)
+	}
+	if err := first.Leave(bg(t), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := second.Balance(bg(t), "a", true, time.Minute); err != nil || len(l.Owned) != second.Partitions() {
+		t.Fatalf("after the first left: %+v, %v", l, err)
+	}
+	// The second dies (renews nothing); a restart under the name is let
+	// in once the dead one's last renewal is old enough.
+	third := open("a")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := third.Balance(bg(t), "a", true, time.Minute)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, store.ErrReplicaInUse) || time.Now().After(deadline) {
+			t.Fatalf("a restart under a dead replica's name: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
