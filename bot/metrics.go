@@ -25,6 +25,12 @@ type Metrics interface {
 	ReplyLost()
 }
 
+// ReplicaMetrics is a Metrics that also shows a replica's share of the
+// work (replicas.go): how many partitions it handles, and whether it polls.
+type ReplicaMetrics interface {
+	Replicas(owned int, polling bool)
+}
+
 // Update outcomes.
 const (
 	OutcomeHandled      = "handled"

@@ -189,7 +189,11 @@ func (b *Bot) apply(ctx context.Context, sc *scheduler, r *replicas, l store.Lea
 	if len(gained)+len(lostParts)+len(give) > 0 || startPolling || stopPolling {
 		r.notify()
 	}
+	nowOwned, polling := len(r.parts), r.polling
 	r.mu.Unlock()
+	if rm, ok := b.cfg.Metrics.(ReplicaMetrics); ok {
+		rm.Replicas(nowOwned, polling)
+	}
 
 	if len(lostParts) > 0 {
 		b.log.Warn("partitions lost to another replica", "partitions", lostParts)
@@ -339,6 +343,9 @@ func (b *Bot) giveBack(ctx context.Context, r *replicas, p *part) {
 // dropAll stops handling every partition and polling: the leases lapsed or
 // the replica stops.
 func (b *Bot) dropAll(r *replicas) {
+	if rm, ok := b.cfg.Metrics.(ReplicaMetrics); ok {
+		defer rm.Replicas(0, false)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for n, p := range r.parts {

@@ -21,6 +21,8 @@ type metrics struct {
 	apiCalls    *prometheus.CounterVec
 	repliesLost prometheus.Counter
 	outboxSends *prometheus.CounterVec
+	partitions  prometheus.Gauge
+	polling     prometheus.Gauge
 }
 
 var _ bot.Metrics = (*metrics)(nil)
@@ -43,8 +45,12 @@ func newMetrics() *metrics {
 		outboxSends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umkmbot_outbox_sends_total",
 			Help: "Outbox rows processed by the sender, by result (sent, blocked, flood_wait, retry, failed, deferred)."},
 			[]string{"result"}),
+		partitions: prometheus.NewGauge(prometheus.GaugeOpts{Name: "umkmbot_partitions_owned",
+			Help: "Partitions of chats this replica handles now (of 16, shared by the live replicas)."}),
+		polling: prometheus.NewGauge(prometheus.GaugeOpts{Name: "umkmbot_polling",
+			Help: "1 while this replica holds the polling lease (polls Telegram), else 0."}),
 	}
-	m.reg.MustRegister(m.updates, m.handling, m.apiCalls, m.repliesLost, m.outboxSends,
+	m.reg.MustRegister(m.updates, m.handling, m.apiCalls, m.repliesLost, m.outboxSends, m.partitions, m.polling,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{bot.OutcomeHandled, bot.OutcomeUndecodable, bot.OutcomeFloodDropped} {
 		for _, k := range []string{"message", "callback_query"} {
@@ -52,6 +58,16 @@ func newMetrics() *metrics {
 		}
 	}
 	return m
+}
+
+// Replicas implements bot.ReplicaMetrics.
+func (m *metrics) Replicas(owned int, polling bool) {
+	m.partitions.Set(float64(owned))
+	if polling {
+		m.polling.Set(1)
+	} else {
+		m.polling.Set(0)
+	}
 }
 
 // Update implements bot.Metrics.

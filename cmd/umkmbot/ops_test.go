@@ -232,6 +232,8 @@ func TestServeMetrics(t *testing.T) {
 		`umkmbot_replies_lost_total 0`,
 		"umkmbot_outbox_backlog 0",
 		"umkmbot_dead_letters 1",
+		"umkmbot_partitions_owned 16", // the only replica handles every chat
+		"umkmbot_polling 1",
 		"go_goroutines",
 	} {
 		if !strings.Contains(body, want) {
