@@ -185,8 +185,24 @@ func (b *Bot) enqueuePart(sc *scheduler, in store.Inbound, p *part) {
 	case flooded:
 		b.stats.FloodDropped.Add(1)
 		b.countUpdate(rawKind(in.Raw), OutcomeFloodDropped)
-		b.decoded.Delete(in.UpdateID)
+		v, _ := b.decoded.LoadAndDelete(in.UpdateID)
 		b.ack(context.Background(), in)
+		u, _ := v.(*tgm.Update)
+		if u == nil && bytes.Contains(in.Raw, []byte(`"callback_query"`)) {
+			u = new(tgm.Update)
+			if json.Unmarshal(in.Raw, u) != nil {
+				u = nil
+			}
+		}
+		// A dropped tap is still answered, so that the button stops
+		// spinning (out of the poller's way).
+		if u != nil && u.CallbackQuery != nil {
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				b.answer(ctx, u, "")
+			}()
+		}
 	}
 }
 

@@ -139,3 +139,18 @@ func TestStaffGroupHasNoFloodBudget(t *testing.T) {
 		t.Errorf("%d of the staff group's messages dropped", n)
 	}
 }
+
+// TestFloodedTapsAnswered: taps dropped in a flood are still answered, so
+// that no button keeps spinning.
+func TestFloodedTapsAnswered(t *testing.T) {
+	h := start(t, echo, Config{FloodBurst: 3, FloodRate: 0.01})
+	for range 10 {
+		h.fake.PushCallback(7, "tap", 1)
+	}
+	if !h.fake.Await(10*time.Second, func() bool { return h.fake.Count("answerCallbackQuery") == 10 }) {
+		t.Fatalf("%d of 10 taps answered", h.fake.Count("answerCallbackQuery"))
+	}
+	if n := h.bot.Stats().FloodDropped.Load(); n != 7 {
+		t.Errorf("%d dropped, want 7", n)
+	}
+}
