@@ -148,6 +148,9 @@ func (b *Bot) apply(ctx context.Context, sc *scheduler, r *replicas, l store.Lea
 		if r.parts[n] == nil && !r.draining[n] {
 			p := &part{n: n}
 			p.live.Store(true)
+			// Locked until takeOver has handed out its backlog: nothing
+			// newer of it may go first.
+			p.mu.Lock()
 			r.parts[n] = p
 			gained = append(gained, p)
 		}
@@ -208,22 +211,24 @@ func (b *Bot) apply(ctx context.Context, sc *scheduler, r *replicas, l store.Lea
 		go b.giveBack(ctx, r, p)
 	}
 	if len(gained) > 0 {
-		b.takeOver(ctx, sc, r, gained)
+		// Not on this goroutine: a large backlog waits for room in the
+		// scheduler, and the leases must be renewed meanwhile.
+		go b.takeOver(ctx, sc, r, gained)
 	}
 }
 
 // takeOver starts handling partitions: first the replies their chats are
 // still owed, then the updates recorded there and not acknowledged, in
-// order. It holds the partitions' locks throughout, so that the poller (or
-// the webhook) hands out nothing newer of them before their backlog: what
-// it recorded before the read is in the backlog and skipped after, what it
-// records after comes after.
+// order. apply locked the partitions before anyone could see them, and
+// takeOver unlocks them when done, so that the poller (or the webhook)
+// hands out nothing newer of them before their backlog: what it recorded
+// before the read is in the backlog and skipped after, what it records
+// after comes after.
 func (b *Bot) takeOver(ctx context.Context, sc *scheduler, r *replicas, gained []*part) {
 	slices.SortFunc(gained, func(x, y *part) int { return x.n - y.n })
 	ns := make([]int, 0, len(gained))
 	byN := map[int]*part{}
 	for _, p := range gained {
-		p.mu.Lock()
 		ns = append(ns, p.n)
 		byN[p.n] = p
 	}
@@ -292,15 +297,12 @@ func (b *Bot) read(ctx context.Context, sc *scheduler, r *replicas) {
 	for ctx.Err() == nil {
 		r.mu.Lock()
 		changed := r.changed
-		after := map[int]string{}
+		var parts []*part
 		if !r.polling {
-			for n, p := range r.parts {
-				p.mu.Lock()
-				after[n] = p.lastSeq
-				p.mu.Unlock()
-			}
+			parts = slices.Collect(maps.Values(r.parts))
 		}
 		r.mu.Unlock()
+		after := lastSeqs(parts)
 		if len(after) == 0 {
 			select {
 			case <-ctx.Done():
@@ -401,13 +403,9 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // what it handed out.
 func (b *Bot) catchUp(ctx context.Context, sc *scheduler, r *replicas) {
 	r.mu.Lock()
-	after := map[int]string{}
-	for n, p := range r.parts {
-		p.mu.Lock()
-		after[n] = p.lastSeq
-		p.mu.Unlock()
-	}
+	parts := slices.Collect(maps.Values(r.parts))
 	r.mu.Unlock()
+	after := lastSeqs(parts)
 	if len(after) == 0 {
 		return
 	}
@@ -426,4 +424,19 @@ func (b *Bot) leave(r *replicas) {
 	if err := r.st.Leave(ctx, r.replica); err != nil {
 		b.log.Warn("leases not given back (they lapse by themselves)", "err", err)
 	}
+}
+
+// lastSeqs is where reading goes on in each of parts: after the last
+// update handed out. It waits for a partition being taken over (its lock)
+// and must not be called with r.mu held.
+func lastSeqs(parts []*part) map[int]string {
+	after := make(map[int]string, len(parts))
+	for _, p := range parts {
+		p.mu.Lock()
+		if p.live.Load() {
+			after[p.n] = p.lastSeq
+		}
+		p.mu.Unlock()
+	}
+	return after
 }
