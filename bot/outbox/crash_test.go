@@ -149,3 +149,57 @@ func startChild(t *testing.T, env []string) *exec.Cmd {
 	})
 	return cmd
 }
+
+// TestSenderKilledOtherGoesOn is two replicas' senders sharing a 500-owner
+// campaign; one is killed with SIGKILL at 30 % and not restarted. The other
+// sends the rest, the dead one's claimed rows included once its heartbeat
+// lapses: every owner once, duplicates at most the rows the dead one held.
+// How long the campaign took against one sender alone is logged, not
+// asserted (BENCHMARKS.md reports it).
+func TestSenderKilledOtherGoesOn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two 500-owner campaigns")
+	}
+	const owners = 500
+	campaign := func(killAt float64) (time.Duration, kill) {
+		e := newEnv(t)
+		e.seedOwners(t, owners)
+		c := e.campaign(t, "Siaran untuk dua pengirim", owners)
+		var dbName string
+		if err := e.db.Pool().QueryRow(t.Context(), "SELECT current_database()").Scan(&dbName); err != nil {
+			t.Fatal(err)
+		}
+		env := append(os.Environ(), envDB+"="+pgtest.WithDatabase(pgtest.URL(), dbName), envPrefix+"="+e.prefix,
+			envAPI+"="+e.fake.URL)
+		start := time.Now()
+		a := startChild(t, append(env, envWorker+"=replica-a"))
+		startChild(t, append(env, envWorker+"=replica-b"))
+		var k kill
+		if killAt > 0 {
+			waitFor(t, 60*time.Second, "30 % sent", func() bool { return e.count(t, "sent", "blocked") >= int(killAt*owners) })
+			k.at = time.Now()
+			if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = a.Wait()
+			time.Sleep(300 * time.Millisecond) // statements sent before dying may still commit
+			k.finished, k.inFlight = e.count(t, "sent", "blocked"), e.count(t, "sending")
+		}
+		e.waitDone(t, c.ID, 180*time.Second)
+		took := time.Since(start)
+		e.checkDelivery(t, c, owners, nil)
+		for chat := range e.fake.SentCounts() {
+			if n := len(e.fake.Sent(chat)); n > 1 {
+				k.dups += n - 1
+			}
+		}
+		return took, k
+	}
+	alone, _ := campaign(0)
+	killed, k := campaign(0.3)
+	t.Logf("500 owners, two senders: %v unkilled; %v with one killed at %d/%d rows (%d in flight, %d duplicates)",
+		alone.Round(100*time.Millisecond), killed.Round(100*time.Millisecond), k.finished, owners, k.inFlight, k.dups)
+	if k.dups > k.inFlight {
+		t.Errorf("%d duplicates, more than the %d rows in flight at the kill", k.dups, k.inFlight)
+	}
+}
