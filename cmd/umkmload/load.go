@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -56,6 +57,8 @@ func runLoad(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 // loadReport is the outcome of a load run.
 type loadReport struct {
+	// steps are the latencies by the question answered (registration).
+	steps                     map[string][]time.Duration
 	script                    string
 	owners                    int
 	conversations, completed  int
@@ -121,6 +124,12 @@ func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duratio
 	for _, r := range results {
 		rep.updates += r.Answered + 1 // + the command that starts it
 		rep.latencies = append(rep.latencies, r.Latencies...)
+		for q, ds := range r.Steps {
+			if rep.steps == nil {
+				rep.steps = map[string][]time.Duration{}
+			}
+			rep.steps[q] = append(rep.steps[q], ds...)
+		}
 		rep.dupPrompts += len(r.DupPrompts)
 		rep.unexpected += len(r.Unexpected)
 		switch {
@@ -202,6 +211,25 @@ load run (%s)
 		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
 		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
 		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, r.unexpected, stop)
+	if len(r.steps) > 0 {
+		// Where the tail is: the answers whose reply took longest at p99.
+		type step struct {
+			q        string
+			p50, p99 time.Duration
+			n        int
+		}
+		var list []step
+		for q, ds := range r.steps {
+			slices.Sort(ds)
+			list = append(list, step{q, percentile(ds, 50), percentile(ds, 99), len(ds)})
+		}
+		slices.SortFunc(list, func(a, b step) int { return cmp.Compare(b.p99, a.p99) })
+		fmt.Fprintln(w, "  slowest answers (p99, by the question answered)")
+		for _, st := range list[:min(5, len(list))] {
+			fmt.Fprintf(w, "    %-22s p50 %v · p99 %v (%d answers)\n", st.q,
+				st.p50.Round(10*time.Microsecond), st.p99.Round(10*time.Microsecond), st.n)
+		}
+	}
 	if r.fail() {
 		fmt.Fprintln(w, "FAIL")
 	} else {

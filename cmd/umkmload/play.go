@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,9 @@ type Result struct {
 	// Latencies are, per answer, the time from pushing it to the bot's
 	// first message after it.
 	Latencies []time.Duration
+	// Steps holds the same latencies by the question the answer was to
+	// ("/daftar" for the first).
+	Steps map[string][]time.Duration
 }
 
 // OK reports whether the owner finished without trouble.
@@ -173,7 +177,13 @@ func (p *Player) Play(ctx context.Context, o *Owner) *Result {
 		}
 		p.waiting.Delete(o.ID)
 		if !pushed.IsZero() {
-			c.Res.Latencies = append(c.Res.Latencies, time.Since(pushed))
+			d := time.Since(pushed)
+			c.Res.Latencies = append(c.Res.Latencies, d)
+			if c.Res.Steps == nil {
+				c.Res.Steps = map[string][]time.Duration{}
+			}
+			step := cmp.Or(c.Last, "/daftar")
+			c.Res.Steps[step] = append(c.Res.Steps[step], d)
 			pushed = time.Time{}
 		}
 		dups := len(c.Res.DupPrompts)
