@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diskum-tangerang/umkmbot/store"
 	"github.com/diskum-tangerang/umkmbot/store/postgres"
 	"github.com/diskum-tangerang/umkmbot/store/postgres/pgtest"
 	redisstore "github.com/diskum-tangerang/umkmbot/store/redis"
@@ -36,7 +38,16 @@ func TestHelperSenderProcess(t *testing.T) {
 	// A child whose parent died must not run for ever.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	db, err := postgres.Open(ctx, dbURL)
+	// Named after the worker, so that the parent can see when the
+	// process's sessions are gone (gone).
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", os.Getenv(envWorker))
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +111,7 @@ func TestCrashSafety(t *testing.T) {
 		}
 		_ = child.Wait()
 		// Statements the child sent just before dying may still commit.
-		time.Sleep(300 * time.Millisecond)
+		e.gone(t, fmt.Sprintf("child-%d", i+1))
 		k.finished, k.inFlight = e.count(t, "sent", "blocked"), e.count(t, "sending")
 		kills = append(kills, k)
 	}
@@ -129,7 +140,7 @@ func TestCrashSafety(t *testing.T) {
 
 // startChild starts this test binary as a sender process; the test's end
 // kills it if it still runs.
-func startChild(t *testing.T, env []string) *exec.Cmd {
+func startChild(t testing.TB, env []string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSenderProcess$", "-test.count=1")
 	cmd.Env = env
@@ -150,56 +161,99 @@ func startChild(t *testing.T, env []string) *exec.Cmd {
 	return cmd
 }
 
+// twoSenders runs a campaign to owners on two sender processes, replicas
+// a and b; with killAt > 0, a is killed with SIGKILL once that share of it
+// is done, and not restarted. It returns when the campaign is done.
+func twoSenders(tb testing.TB, owners int, killAt float64) (env, store.Campaign, kill) {
+	e := newEnv(tb)
+	e.seedOwners(tb, owners)
+	c := e.campaign(tb, "Siaran untuk dua pengirim", owners)
+	var dbName string
+	if err := e.db.Pool().QueryRow(tb.Context(), "SELECT current_database()").Scan(&dbName); err != nil {
+		tb.Fatal(err)
+	}
+	environ := append(os.Environ(), envDB+"="+pgtest.WithDatabase(pgtest.URL(), dbName), envPrefix+"="+e.prefix,
+		envAPI+"="+e.fake.URL)
+	a := startChild(tb, append(environ, envWorker+"=replica-a"))
+	startChild(tb, append(environ, envWorker+"=replica-b"))
+	var k kill
+	if killAt > 0 {
+		waitFor(tb, 60*time.Second, "the share before the kill", func() bool {
+			return e.count(tb, "sent", "blocked") >= int(killAt*float64(owners))
+		})
+		k.at = time.Now()
+		if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+			tb.Fatal(err)
+		}
+		_ = a.Wait()
+		e.gone(tb, "replica-a") // statements sent before dying may still commit
+		k.finished, k.inFlight = e.count(tb, "sent", "blocked"), e.count(tb, "sending")
+	}
+	e.waitDone(tb, c.ID, 180*time.Second)
+	for chat := range e.fake.SentCounts() {
+		if n := len(e.fake.Sent(chat)); n > 1 {
+			k.dups += n - 1
+		}
+	}
+	return e, c, k
+}
+
 // TestSenderKilledOtherGoesOn is two replicas' senders sharing a 500-owner
 // campaign; one is killed with SIGKILL at 30 % and not restarted. The other
 // sends the rest, the dead one's claimed rows included once its heartbeat
 // lapses: every owner once, duplicates at most the rows the dead one held.
-// How long the campaign took against one sender alone is logged, not
-// asserted (BENCHMARKS.md reports it).
+// How long it takes is BenchmarkSenderKilled's.
 func TestSenderKilledOtherGoesOn(t *testing.T) {
 	if testing.Short() {
-		t.Skip("two 500-owner campaigns")
+		t.Skip("a 500-owner campaign")
 	}
 	const owners = 500
-	campaign := func(killAt float64) (time.Duration, kill) {
-		e := newEnv(t)
-		e.seedOwners(t, owners)
-		c := e.campaign(t, "Siaran untuk dua pengirim", owners)
-		var dbName string
-		if err := e.db.Pool().QueryRow(t.Context(), "SELECT current_database()").Scan(&dbName); err != nil {
-			t.Fatal(err)
-		}
-		env := append(os.Environ(), envDB+"="+pgtest.WithDatabase(pgtest.URL(), dbName), envPrefix+"="+e.prefix,
-			envAPI+"="+e.fake.URL)
-		start := time.Now()
-		a := startChild(t, append(env, envWorker+"=replica-a"))
-		startChild(t, append(env, envWorker+"=replica-b"))
-		var k kill
-		if killAt > 0 {
-			waitFor(t, 60*time.Second, "30 % sent", func() bool { return e.count(t, "sent", "blocked") >= int(killAt*owners) })
-			k.at = time.Now()
-			if err := a.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			_ = a.Wait()
-			time.Sleep(300 * time.Millisecond) // statements sent before dying may still commit
-			k.finished, k.inFlight = e.count(t, "sent", "blocked"), e.count(t, "sending")
-		}
-		e.waitDone(t, c.ID, 180*time.Second)
-		took := time.Since(start)
-		e.checkDelivery(t, c, owners, nil)
-		for chat := range e.fake.SentCounts() {
-			if n := len(e.fake.Sent(chat)); n > 1 {
-				k.dups += n - 1
-			}
-		}
-		return took, k
-	}
-	alone, _ := campaign(0)
-	killed, k := campaign(0.3)
-	t.Logf("500 owners, two senders: %v unkilled; %v with one killed at %d/%d rows (%d in flight, %d duplicates)",
-		alone.Round(100*time.Millisecond), killed.Round(100*time.Millisecond), k.finished, owners, k.inFlight, k.dups)
+	e, c, k := twoSenders(t, owners, 0.3)
+	e.checkDelivery(t, c, owners, nil)
+	t.Logf("killed at %d/%d rows: %d in flight, %d duplicates", k.finished, owners, k.inFlight, k.dups)
 	if k.dups > k.inFlight {
 		t.Errorf("%d duplicates, more than the %d rows in flight at the kill", k.dups, k.inFlight)
 	}
+}
+
+// BenchmarkSenderKilled is TestSenderKilledOtherGoesOn's campaign as a
+// measurement: seconds from its first message to its last, unkilled and
+// with one sender killed at 30 %.
+func BenchmarkSenderKilled(b *testing.B) {
+	const owners = 500
+	span := func(e env) float64 {
+		var first, last time.Time
+		for _, m := range e.fake.Messages() {
+			if first.IsZero() || m.Time.Before(first) {
+				first = m.Time
+			}
+			if m.Time.After(last) {
+				last = m.Time
+			}
+		}
+		return last.Sub(first).Seconds()
+	}
+	var alone, killed float64
+	for range b.N {
+		e, _, _ := twoSenders(b, owners, 0)
+		alone += span(e)
+		e, _, _ = twoSenders(b, owners, 0.3)
+		killed += span(e)
+	}
+	b.ReportMetric(alone/float64(b.N), "s/unkilled")
+	b.ReportMetric(killed/float64(b.N), "s/killed")
+}
+
+// gone waits until the database sessions of worker's process have ended
+// (its last statements committed or rolled back).
+func (e env) gone(tb testing.TB, worker string) {
+	tb.Helper()
+	waitFor(tb, 30*time.Second, "the killed sender's sessions to end", func() bool {
+		var n int
+		if err := e.db.Pool().QueryRow(tb.Context(),
+			`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, worker).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		return n == 0
+	})
 }

@@ -196,15 +196,17 @@ func TestIngestStore(t *testing.T) {
 }
 
 func TestPartitioned(t *testing.T) {
-	storetest.RunPartitioned(t, func(t *testing.T) func(string) store.Partitioned {
+	storetest.RunPartitioned(t, func(t *testing.T) (func(string) store.Partitioned, func(string)) {
 		rdb, prefix := redistest.New(t)
-		return func(replica string) store.Partitioned {
+		open := func(replica string) store.Partitioned {
 			g := redisstore.NewIngest(rdb, prefix, replica)
 			if err := g.Init(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			return g
 		}
+		lapse := func(replica string) { redisstore.Lapse(t, redisstore.NewIngest(rdb, prefix, ""), replica) }
+		return open, lapse
 	})
 }
 

@@ -11,8 +11,11 @@ import (
 
 // NewPartitioned returns, for one test, a function that opens the same
 // fresh ingest as the named replica sees it (Record fenced by that
-// replica's polling lease).
-type NewPartitioned = func(t *testing.T) (open func(replica string) store.Partitioned)
+// replica's polling lease), and one that makes a replica's renewals lapse
+// at once: its leases and heartbeat as they are once they expired and its
+// last renewal as if long ago — what the ingest sees of a replica that
+// died, without waiting for its clock.
+type NewPartitioned = func(t *testing.T) (open func(replica string) store.Partitioned, lapse func(replica string))
 
 // RunPartitioned runs the store.Partitioned contract: how replicas share
 // the partitions and the polling lease.
@@ -45,7 +48,8 @@ func allParts(n int) []int {
 }
 
 func testOneReplicaHoldsAll(t *testing.T, newP NewPartitioned) {
-	a := newP(t)("a")
+	open, _ := newP(t)
+	a := open("a")
 	l, err := a.Balance(bg(t), "a", true, time.Minute)
 	if err != nil || !l.Polling || l.Live != 1 || !slices.Equal(l.Owned, allParts(a.Partitions())) {
 		t.Fatalf("Balance of the only replica = %+v, %v", l, err)
@@ -62,7 +66,7 @@ func testOneReplicaHoldsAll(t *testing.T, newP NewPartitioned) {
 }
 
 func testSecondReplicaShare(t *testing.T, newP NewPartitioned) {
-	open := newP(t)
+	open, _ := newP(t)
 	a, b := open("a"), open("b")
 	if _, err := a.Balance(bg(t), "a", true, time.Minute); err != nil {
 		t.Fatal(err)
@@ -102,7 +106,7 @@ func testSecondReplicaShare(t *testing.T, newP NewPartitioned) {
 }
 
 func testOnlyPollerRecords(t *testing.T, newP NewPartitioned) {
-	open := newP(t)
+	open, _ := newP(t)
 	a, b := open("a"), open("b")
 	if l, err := a.Balance(bg(t), "a", true, time.Minute); err != nil || !l.Polling {
 		t.Fatalf("Balance = %+v, %v", l, err)
@@ -120,33 +124,31 @@ func testOnlyPollerRecords(t *testing.T, newP NewPartitioned) {
 }
 
 func testDeadReplicaLeases(t *testing.T, newP NewPartitioned) {
-	open := newP(t)
+	open, lapse := newP(t)
 	a, b := open("a"), open("b")
-	if _, err := a.Balance(bg(t), "a", true, 300*time.Millisecond); err != nil {
+	if _, err := a.Balance(bg(t), "a", true, time.Minute); err != nil {
 		t.Fatal(err)
 	}
+	if l, err := b.Balance(bg(t), "b", true, time.Minute); err != nil || len(l.Owned) != 0 || l.Polling {
+		t.Fatalf("while a lives, b holds %+v, %v; want nothing", l, err)
+	}
 	// a dies (renews nothing): b takes all once a's leases lapse.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		l, err := b.Balance(bg(t), "b", true, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if l.Live == 1 && l.Polling && len(l.Owned) == b.Partitions() {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a dead replica's leases never moved: %+v", l)
-		}
-		time.Sleep(50 * time.Millisecond)
+	lapse("a")
+	l, err := b.Balance(bg(t), "b", true, time.Minute)
+	if err != nil || l.Live != 1 || !l.Polling || len(l.Owned) != b.Partitions() {
+		t.Fatalf("after a's leases lapsed, b holds %+v, %v; want all and the polling", l, err)
 	}
 	if _, err := b.Record(bg(t), inbound(7), 8); err != nil {
 		t.Fatalf("the new poller cannot record: %v", err)
 	}
+	if _, err := a.Record(bg(t), inbound(9), 10); !errors.Is(err, store.ErrNotPolling) {
+		t.Fatalf("the dead poller, back, records: %v; want ErrNotPolling", err)
+	}
 }
 
 func testReadAfter(t *testing.T, newP NewPartitioned) {
-	a := newP(t)("a")
+	open, _ := newP(t)
+	a := open("a")
 	ups := inbound(1, 2, 3, 4, 5, 6)
 	rec, err := a.Record(bg(t), ups, 7)
 	if err != nil {
@@ -170,7 +172,8 @@ func testReadAfter(t *testing.T, newP NewPartitioned) {
 		r, _ := a.Read(bg(t), map[int]string{p: got[1].Seq}, 10*time.Second)
 		done <- r
 	}()
-	time.Sleep(50 * time.Millisecond) // let the read block first (if it does not, it finds the update at once)
+	// Whether the read blocks before the update is recorded or finds it
+	// at once, it returns the update.
 	if _, err := a.Record(bg(t), []store.Inbound{{UpdateID: 10, ChatID: 1, Raw: []byte(`{"update_id":10}`)}}, 11); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +193,7 @@ func testReadAfter(t *testing.T, newP NewPartitioned) {
 // refused; once the first is gone (left, or stopped renewing), the name is
 // free.
 func testReplicaNameInUse(t *testing.T, newP NewPartitioned) {
-	open := newP(t)
+	open, lapse := newP(t)
 	first, second := open("a"), open("a")
 	if _, err := first.Balance(bg(t), "a", true, time.Minute); err != nil {
 		t.Fatal(err)
@@ -204,18 +207,15 @@ func testReplicaNameInUse(t *testing.T, newP NewPartitioned) {
 	if l, err := second.Balance(bg(t), "a", true, time.Minute); err != nil || len(l.Owned) != second.Partitions() {
 		t.Fatalf("after the first left: %+v, %v", l, err)
 	}
-	// The second dies (renews nothing); a restart under the name is let
-	// in once the dead one's last renewal is old enough.
+	// The second dies (renews nothing): a restart under the name is
+	// refused while the dead one's last renewal is recent, and let in once
+	// it lapsed.
 	third := open("a")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, err := third.Balance(bg(t), "a", true, time.Minute)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, store.ErrReplicaInUse) || time.Now().After(deadline) {
-			t.Fatalf("a restart under a dead replica's name: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if _, err := third.Balance(bg(t), "a", true, time.Minute); !errors.Is(err, store.ErrReplicaInUse) {
+		t.Fatalf("a restart right after the last renewal: %v, want ErrReplicaInUse", err)
+	}
+	lapse("a")
+	if l, err := third.Balance(bg(t), "a", true, time.Minute); err != nil || len(l.Owned) != third.Partitions() {
+		t.Fatalf("a restart under a dead replica's name: %+v, %v", l, err)
 	}
 }
