@@ -107,18 +107,10 @@ func (s *Server) sendPhoto(p map[string]string, now time.Time) (any, *APIError) 
 	if p["photo"] == "" {
 		return nil, badRequest("there is no photo in the request")
 	}
-	if visibleLen(p["caption"], p["parse_mode"]) > maxCaption {
-		return nil, badRequest("message caption is too long")
+	m, apiErr := s.captioned(p, chat, "sendPhoto", now, func(m *Message) { m.Photo = p["photo"] })
+	if apiErr != nil {
+		return nil, apiErr
 	}
-	if err := checkMarkup(p); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextMsg++
-	m := Message{ID: s.nextMsg, ChatID: chat, Method: "sendPhoto", Text: p["caption"], ParseMode: p["parse_mode"],
-		ReplyMarkup: p["reply_markup"], Photo: p["photo"], Thread: thread(p), Time: now}
-	s.sent = append(s.sent, m)
 	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: chatOfID(chat), Caption: m.Text,
 		MessageThreadID: m.Thread, Photo: []models.PhotoSize{{FileID: m.Photo, FileUniqueID: m.Photo, Width: 800, Height: 600}}}, nil
 }

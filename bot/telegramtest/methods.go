@@ -78,18 +78,10 @@ func (s *Server) sendDocument(p map[string]string, files []File, now time.Time) 
 	if doc == nil {
 		return nil, badRequest("there is no document in the request")
 	}
-	if visibleLen(p["caption"], p["parse_mode"]) > maxCaption {
-		return nil, badRequest("message caption is too long")
+	m, apiErr := s.captioned(p, chat, "sendDocument", now, func(m *Message) { m.Document = doc })
+	if apiErr != nil {
+		return nil, apiErr
 	}
-	if err := checkMarkup(p); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextMsg++
-	m := Message{ID: s.nextMsg, ChatID: chat, Method: "sendDocument", Text: p["caption"], ParseMode: p["parse_mode"],
-		ReplyMarkup: p["reply_markup"], Document: doc, Thread: thread(p), Time: now}
-	s.sent = append(s.sent, m)
 	fileID := "doc" + strconv.Itoa(m.ID)
 	return models.Message{ID: m.ID, Date: int(now.Unix()), From: &s.bot, Chat: chatOfID(chat), Caption: m.Text,
 		MessageThreadID: m.Thread,
@@ -135,4 +127,23 @@ func (s *Server) answerCallback(p map[string]string) (any, *APIError) {
 	}
 	s.callbacks[id] = true
 	return true, nil
+}
+
+// captioned checks the caption and keyboard of a media message to chat,
+// records it (set adds the media) and returns it.
+func (s *Server) captioned(p map[string]string, chat int64, method string, now time.Time, set func(*Message)) (Message, *APIError) {
+	if visibleLen(p["caption"], p["parse_mode"]) > maxCaption {
+		return Message{}, badRequest("message caption is too long")
+	}
+	if err := checkMarkup(p); err != nil {
+		return Message{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextMsg++
+	m := Message{ID: s.nextMsg, ChatID: chat, Method: method, Text: p["caption"], ParseMode: p["parse_mode"],
+		ReplyMarkup: p["reply_markup"], Thread: thread(p), Time: now}
+	set(&m)
+	s.sent = append(s.sent, m)
+	return m, nil
 }

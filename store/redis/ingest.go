@@ -228,14 +228,7 @@ func (g *Ingest) Read(ctx context.Context, after map[int]string, block time.Dura
 		}
 	}
 	for len(parts) > 0 {
-		streams := make([]string, 0, 2*len(parts))
-		for _, p := range parts {
-			streams = append(streams, g.streamKey(p))
-		}
-		for _, p := range parts {
-			streams = append(streams, pos[p])
-		}
-		res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: streams, Count: 500, Block: -1}).Result()
+		res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: g.streams(parts, pos), Count: 500, Block: -1}).Result()
 		if err != nil && !errors.Is(err, goredis.Nil) {
 			return nil, fmt.Errorf("ingest read: %w", err)
 		}
@@ -253,15 +246,8 @@ func (g *Ingest) Read(ctx context.Context, after map[int]string, block time.Dura
 	if len(out) > 0 || block <= 0 {
 		return out, nil
 	}
-	streams := make([]string, 0, 2*len(pos))
-	keys := slices.Sorted(maps.Keys(pos))
-	for _, p := range keys {
-		streams = append(streams, g.streamKey(p))
-	}
-	for _, p := range keys {
-		streams = append(streams, pos[p])
-	}
-	res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: streams, Count: 500, Block: block}).Result()
+	res, err := g.rdb.XRead(ctx, &goredis.XReadArgs{Streams: g.streams(slices.Sorted(maps.Keys(pos)), pos),
+		Count: 500, Block: block}).Result()
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		return nil, fmt.Errorf("ingest read: %w", err)
 	}
@@ -269,6 +255,19 @@ func (g *Ingest) Read(ctx context.Context, after map[int]string, block time.Dura
 		out = append(out, inbound(g.partOfKey(st.Stream), st.Messages)...)
 	}
 	return out, nil
+}
+
+// streams is XREAD's STREAMS argument: the partitions' keys, then where
+// each is read from.
+func (g *Ingest) streams(parts []int, pos map[int]string) []string {
+	out := make([]string, 0, 2*len(parts))
+	for _, p := range parts {
+		out = append(out, g.streamKey(p))
+	}
+	for _, p := range parts {
+		out = append(out, pos[p])
+	}
+	return out
 }
 
 func (g *Ingest) partOfKey(key string) int {
