@@ -97,7 +97,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	case r != nil:
 		b.pollShared(ctx, sc, r)
 	default:
-		b.poll(ctx, sc, nil)
+		b.poll(ctx, ctx, sc, nil)
 	}
 	sc.close()
 	if b.stopped != nil {
@@ -292,7 +292,9 @@ type getUpdatesAnswer struct {
 // With several replicas (r not nil) it records only while this replica
 // holds the polling lease, and hands out only the updates of its own
 // partitions; the others are read by their owners.
-func (b *Bot) poll(ctx context.Context, sc *scheduler, r *replicas) {
+//
+// recCtx bounds recording (the work's context: shutdown), ctx the rest.
+func (b *Bot) poll(ctx, recCtx context.Context, sc *scheduler, r *replicas) {
 	offset := retry(ctx, b, "ingest offset", func() (int64, error) { return b.cfg.Ingest.Offset(ctx) })
 	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
 	failing := false
@@ -330,7 +332,10 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler, r *replicas) {
 				b.decoded.Store(in.UpdateID, decoded[i])
 			}
 		}
-		rec, ok := b.record(ctx, ins, next)
+		// Recorded on the work's context, not the poll's: a poll cut short
+		// by a lost lease still learns whether its batch went in, and no
+		// other polling starts here before it does.
+		rec, ok, unsure := b.record(recCtx, ins, next)
 		if !ok {
 			for _, in := range ins {
 				b.decoded.Delete(in.UpdateID)
@@ -339,7 +344,14 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler, r *replicas) {
 		}
 		b.stats.Recorded.Add(int64(len(rec)))
 		if r != nil {
-			b.handOut(ctx, sc, r, rec, func(in store.Inbound) { b.decoded.Delete(in.UpdateID) })
+			if unsure || len(rec) < len(ins) {
+				// An attempt that got no answer may have recorded the batch
+				// (go-redis retries some by itself), and the attempt that
+				// answered found it recorded before: hand out, in order,
+				// whatever is recorded and not handed out yet.
+				b.catchUp(recCtx, sc, r)
+			}
+			b.handOut(recCtx, sc, r, rec, func(in store.Inbound) { b.decoded.Delete(in.UpdateID) })
 		} else {
 			for _, in := range rec {
 				b.enqueue(sc, in)
@@ -351,20 +363,23 @@ func (b *Bot) poll(ctx context.Context, sc *scheduler, r *replicas) {
 
 // record records a batch, retrying while the store fails; ok is false when
 // ctx ends or another replica holds the polling lease (the batch is then
-// not confirmed: the poller that holds it gets it again).
-func (b *Bot) record(ctx context.Context, ins []store.Inbound, next int64) ([]store.Inbound, bool) {
+// not confirmed: the poller that holds it gets it again). unsure is true
+// when an attempt failed without an answer: it may have been recorded
+// then, and the retry finds it recorded before and returns it not.
+func (b *Bot) record(ctx context.Context, ins []store.Inbound, next int64) (rec []store.Inbound, ok, unsure bool) {
 	bo := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
 	for {
 		rec, err := b.cfg.Ingest.Record(ctx, ins, next)
 		switch {
 		case ctx.Err() != nil:
-			return nil, false
+			return nil, false, unsure
 		case err == nil:
-			return rec, true
+			return rec, true, unsure
 		case errNotPolling(err):
 			b.log.Warn("another replica polls: batch left to it", "updates", len(ins))
-			return nil, false
+			return nil, false, unsure
 		}
+		unsure = true
 		wait := bo.next()
 		b.log.Warn("waiting for the store", "what", "record updates", "err", err, "retry_in", wait.String())
 		sleep(ctx, wait)

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/diskum-tangerang/umkmbot/flows"
+	"github.com/diskum-tangerang/umkmbot/store"
+	redisstore "github.com/diskum-tangerang/umkmbot/store/redis"
+	"github.com/diskum-tangerang/umkmbot/store/redis/redistest"
 )
 
 func TestFloodToldOnceExcessDropped(t *testing.T) {
@@ -152,5 +155,40 @@ func TestFloodedTapsAnswered(t *testing.T) {
 	}
 	if n := h.bot.Stats().FloodDropped.Load(); n != 7 {
 		t.Errorf("%d dropped, want 7", n)
+	}
+}
+
+// recordedTwice is a Redis ingest whose first Record runs twice and
+// answers with the second run, as a go-redis retry after a timeout does:
+// the batch is in, and the answer says it was recorded before.
+type recordedTwice struct {
+	*redisstore.Ingest
+	once sync.Once
+}
+
+func (g *recordedTwice) Record(ctx context.Context, ups []store.Inbound, next int64) ([]store.Inbound, error) {
+	again := false
+	g.once.Do(func() { again = true })
+	rec, err := g.Ingest.Record(ctx, ups, next)
+	if again && err == nil {
+		return g.Ingest.Record(ctx, ups, next)
+	}
+	return rec, err
+}
+
+// TestBatchRecordedByAnUnansweredAttempt: a batch recorded by an attempt
+// whose answer was lost (the retry finds it recorded before) is still
+// handed out, not left until the next start.
+func TestBatchRecordedByAnUnansweredAttempt(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	ingest := &recordedTwice{Ingest: redisstore.NewIngest(rdb, prefix, "r1")}
+	if err := ingest.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b, fake, logs := newBot(t, echo, Config{Ingest: ingest, Replica: "r1"})
+	fake.PushText(7, "halo", "id")
+	h := runBot(t, b, fake, logs)
+	if !h.fake.Await(15*time.Second, func() bool { return len(h.fake.Texts(7)) == 1 }) {
+		t.Fatalf("the update recorded by the unanswered attempt was never handled; chat 7 got %q", h.fake.Texts(7))
 	}
 }

@@ -391,7 +391,7 @@ func (b *Bot) pollShared(ctx context.Context, sc *scheduler, r *replicas) {
 		// What an earlier poller recorded for this replica's partitions and
 		// the reader did not hand out yet.
 		b.catchUp(pctx, sc, r)
-		b.poll(pctx, sc, r)
+		b.poll(pctx, ctx, sc, r)
 		stop()
 		cancel()
 	}
