@@ -54,9 +54,10 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 		return *settled
 	}
 	s := base
+	var known *store.User
 	if s == nil {
 		s = &store.Session{ChatID: u.ChatID, UserID: u.UserID}
-		if s.Lang, err = e.initialLang(ctx, u); err != nil {
+		if s.Lang, known, err = e.initialLang(ctx, u); err != nil {
 			log.Error("load user", "err", err)
 			e.abort(claim, log)
 			return Outcome{ChatID: u.ChatID, Retry: true, Replies: []Reply{{Text: T(e.unavailable()), Lang: lang}}}
@@ -64,7 +65,7 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	} else {
 		s = cloneSession(s)
 	}
-	if err := e.keepClientLang(ctx, s, u); err != nil {
+	if err := e.keepClientLang(ctx, s, u, known); err != nil {
 		log.Warn("keep client language", "err", err)
 	}
 	before, flowBefore := s.Lang, s.Flow

@@ -13,34 +13,29 @@ import (
 // RecordConsent implements store.RegistrationStore. c.At is kept when set
 // (the moment the user answered), else the store stamps now; a consent
 // identical to one recorded, At included, is not recorded again.
+//
+// The lock and the insert go in one batch, one round trip: pgx sends a batch
+// with one Sync, so Postgres runs it as one implicit transaction, and the
+// insert (a statement of its own, with its own snapshot) sees what an
+// earlier holder of the lock committed.
 func (db *DB) RecordConsent(ctx context.Context, c store.Consent) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		// The same answer again (a step run a second time after a crash) is
-		// recorded once: serialised per user, skipped when identical.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1::bigint::text, 0))`,
-			c.UserID); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `
+	b := &pgx.Batch{}
+	// The same answer again (a step run a second time after a crash) is
+	// recorded once: serialised per user, skipped when identical.
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1::bigint::text, 0))`, c.UserID)
+	b.Queue(`
+		WITH i AS (
 			INSERT INTO consents (user_id, purpose, notice_version, granted, at)
 			SELECT $1, $2, $3, $4, coalesce($5, now())
 			WHERE $5::timestamptz IS NULL OR NOT EXISTS (SELECT 1 FROM consents
-				WHERE user_id = $1 AND purpose = $2 AND notice_version = $3 AND granted = $4 AND at = $5)`,
-			c.UserID, c.Purpose, c.NoticeVersion, c.Granted, nullTime(c.At))
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return nil
-		}
-		return audit(ctx, tx, store.AuditEntry{
-			Actor:  c.UserID,
-			Action: "consent",
-			Object: userObject(c.UserID),
-			Detail: fmt.Sprintf("purpose=%s notice=%s granted=%t", c.Purpose, c.NoticeVersion, c.Granted),
-		})
-	})
-	if err != nil {
+				WHERE user_id = $1 AND purpose = $2 AND notice_version = $3 AND granted = $4 AND at = $5)
+			RETURNING user_id, purpose, notice_version, granted
+		)
+		INSERT INTO audit_log (actor, action, object, detail)
+		SELECT i.user_id, 'consent', $6, format('purpose=%s notice=%s granted=%s', i.purpose, i.notice_version, i.granted::text)
+		FROM i`,
+		c.UserID, c.Purpose, c.NoticeVersion, c.Granted, nullTime(c.At), userObject(c.UserID))
+	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("record consent of user %d: %w", c.UserID, err)
 	}
 	return nil

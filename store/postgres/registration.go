@@ -80,49 +80,49 @@ func (db *DB) CreateRegistration(ctx context.Context, key string, r store.Regist
 		r.UserID, createAttempts, store.ErrConflict)
 }
 
-// insertRegistration numbers, inserts and audits r in one transaction. It
-// returns errKeyTaken when the key exists, or the unique violation of
-// uniqueBusiness; both roll the transaction back.
+// uniqueKey is the index behind the idempotency key.
+const uniqueKey = "registrations_idempotency_key_key"
+
+// insertRegistration numbers, inserts and audits r in one statement, sent
+// in one round trip and committed on its own: the year's counter row stays
+// locked only while the statement runs and commits, never across round
+// trips, so concurrent registrations queue for as short as they can. It
+// returns errKeyTaken when the key exists (then nothing was changed, the
+// counter included), or the unique violation of uniqueBusiness (the
+// statement rolls back whole, giving its number back).
 func (db *DB) insertRegistration(ctx context.Context, key, bkey string, r store.Registration) (store.Registration, error) {
-	var saved store.Registration
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var year, last int
-		if err := tx.QueryRow(ctx, `
+	rows, _ := db.pool.Query(ctx, `
+		WITH c AS (
 			INSERT INTO registration_counters AS c (year, last)
-			VALUES (registration_year(now()), 1)
+			SELECT registration_year(now()), 1
+			WHERE NOT EXISTS (SELECT 1 FROM registrations WHERE idempotency_key = $25)
 			ON CONFLICT (year) DO UPDATE SET last = c.last + 1
-			RETURNING year, last`).Scan(&year, &last); err != nil {
-			return fmt.Errorf("number: %w", err)
-		}
-		number := fmt.Sprintf("UMKM-3603-%d-%06d", year, last)
-		rows, _ := tx.Query(ctx, `
+			RETURNING year, last
+		), r AS (
 			INSERT INTO registrations (number, user_id, owner_name, nik, birth_date, female, phone,
 				business_name, business_key, sector, products, kecamatan, desa, address,
 				year_started, workers, capital, turnover, turnover_monthly, class, class_basis,
 				nib, halal, consent_version, consent_at, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-				$18, $19, $20, $21, $22, $23, $24, $25, $26)
-			ON CONFLICT (idempotency_key) DO NOTHING
-			RETURNING `+regColumns,
-			number, r.UserID, r.OwnerName, r.NIK, nullDate(r), r.Female, r.Phone,
-			r.BusinessName, bkey, r.Sector, r.Products, r.Kecamatan, r.Desa, r.Address,
-			r.YearStarted, r.Workers, r.Capital, r.Turnover, r.TurnoverMonthly, r.Class, r.ClassBasis,
-			r.NIB, r.Halal, r.ConsentVersion, nullTime(r.ConsentAt), key)
-		var err error
-		saved, err = pgx.CollectExactlyOneRow(rows, rowToRegistration)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errKeyTaken
-		}
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, store.AuditEntry{
-			Actor:  r.UserID,
-			Action: "register",
-			Object: "registration:" + saved.Number,
-			Detail: fmt.Sprintf("sector=%s kecamatan=%s class=%s", saved.Sector, saved.Kecamatan, saved.Class),
-		})
-	})
+			SELECT format('UMKM-3603-%s-%s', c.year, lpad(c.last::text, greatest(6, length(c.last::text)), '0')),
+				$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+				$17, $18, $19, $20, $21, $22, $23, $24, $25
+			FROM c
+			RETURNING `+regColumns+`
+		), a AS (
+			INSERT INTO audit_log (actor, action, object, detail)
+			SELECT $1, 'register', 'registration:' || r.number,
+				format('sector=%s kecamatan=%s class=%s', r.sector, r.kecamatan, r.class)
+			FROM r
+		)
+		SELECT `+regColumns+` FROM r`,
+		r.UserID, r.OwnerName, r.NIK, nullDate(r), r.Female, r.Phone,
+		r.BusinessName, bkey, r.Sector, r.Products, r.Kecamatan, r.Desa, r.Address,
+		r.YearStarted, r.Workers, r.Capital, r.Turnover, r.TurnoverMonthly, r.Class, r.ClassBasis,
+		r.NIB, r.Halal, r.ConsentVersion, nullTime(r.ConsentAt), key)
+	saved, err := pgx.CollectExactlyOneRow(rows, rowToRegistration)
+	if errors.Is(err, pgx.ErrNoRows) || isUniqueViolation(err, uniqueKey) {
+		return store.Registration{}, errKeyTaken
+	}
 	return saved, err
 }
 

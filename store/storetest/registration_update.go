@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -155,9 +156,16 @@ func testConsents(t *testing.T, newStore newRegistrationStore) {
 		}
 		var audited int
 		for _, e := range entries(t, s, "", "consent") {
-			if e.Actor == tt.user {
-				audited++
+			if e.Actor != tt.user {
+				continue
 			}
+			if audited < len(tt.want) {
+				c := tt.want[audited]
+				if want := fmt.Sprintf("purpose=%s notice=%s granted=%t", c.Purpose, c.NoticeVersion, c.Granted); e.Detail != want {
+					t.Errorf("user %d: consent audit detail %q, want %q", tt.user, e.Detail, want)
+				}
+			}
+			audited++
 		}
 		if audited != len(tt.want) {
 			t.Errorf("user %d: %d consent audit entries, want %d", tt.user, audited, len(tt.want))
