@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/looplab/fsm"
 )
@@ -42,6 +43,11 @@ type Flow struct {
 	// a different first state, or "" for Start. Returning End ends the flow
 	// at once (after its own replies).
 	Enter func(c *Ctx) (string, error)
+
+	// machines keeps state machines built from Events for reuse: fire sets
+	// one's state instead of building the transition table for every
+	// update (which was 4–5 % of serve's CPU under load).
+	machines sync.Pool
 }
 
 // Step is one state of a flow.
@@ -142,10 +148,16 @@ func (f *Flow) validate() error {
 	return nil
 }
 
-// fire validates the move from state by event with a machine built for this
-// update alone, and returns the new state.
+// fire validates the move from state by event with a machine of its own
+// (one no other update uses meanwhile), and returns the new state.
 func (f *Flow) fire(c *Ctx, state, event string) (string, error) {
-	m := fsm.NewFSM(state, f.Events, nil)
+	m, _ := f.machines.Get().(*fsm.FSM)
+	if m == nil {
+		m = fsm.NewFSM(state, f.Events, nil)
+	} else {
+		m.SetState(state)
+	}
+	defer f.machines.Put(m)
 	if err := m.Event(c, event); err != nil {
 		var nte fsm.NoTransitionError
 		if !errors.As(err, &nte) || nte.Err != nil {

@@ -168,12 +168,12 @@ func (e *Engine) undo(o *store.Owed, chatID int64) *store.Session {
 	if len(o.Undo) == 0 {
 		return nil
 	}
-	var s store.Session
-	if err := json.Unmarshal(o.Undo, &s); err != nil {
+	s, err := store.DecodeSession(o.Undo)
+	if err != nil {
 		e.cfg.Log.Error("owed undo does not decode", "chat_id", chatID, "err", err)
 		return nil
 	}
-	return &s
+	return s
 }
 
 // owe builds the record of the replies committed with the session. Its

@@ -13,7 +13,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 )
@@ -117,11 +116,11 @@ type Owed struct {
 	// Input is the engine's fingerprint of the input that was answered.
 	Input string `json:"in,omitempty"`
 	// Replies are the engine's encoded replies; kept while not delivered.
-	Replies json.RawMessage `json:"r,omitempty"`
-	// Undo is the session before the update, as the store keeps it (JSON:
-	// Claim.SessionRaw, never encoded again); nil for a new chat. Kept
-	// while not delivered.
-	Undo json.RawMessage `json:"undo,omitempty"`
+	Replies []byte `json:"r,omitempty"`
+	// Undo is the session before the update, as the store keeps it
+	// (Claim.SessionRaw, never encoded again: DecodeSession reads it); nil
+	// for a new chat. Kept while not delivered.
+	Undo []byte `json:"undo,omitempty"`
 	// At is when the replies were delivered or given up.
 	At time.Time `json:"at,omitzero"`
 }
@@ -141,7 +140,8 @@ type Claim struct {
 	Token    string
 	// Session is nil when the chat has no session yet.
 	Session *Session
-	// SessionRaw is Session as stored (JSON), for an owed record's Undo.
+	// SessionRaw is Session as stored (EncodeSession's form, or JSON from
+	// before it), for an owed record's Undo.
 	SessionRaw []byte
 	// Owed is nil when the chat owes nothing on record.
 	Owed *Owed

@@ -70,7 +70,7 @@ type loadReport struct {
 	elapsed                   time.Duration
 	latencies                 []time.Duration
 	cpu                       time.Duration
-	rssKB                     int
+	rssKB, peakKB             int
 	stopErr                   error
 }
 
@@ -119,7 +119,7 @@ func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duratio
 		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
 	}
 	rep := &loadReport{owners: h.c.owners, conversations: len(results), elapsed: elapsed, cpu: cpu1 - cpu0,
-		rssKB: procRSS(pid)}
+		rssKB: procStatus(pid, "VmRSS"), peakKB: procStatus(pid, "VmHWM")}
 	rep.stopErr = h.Bot.Stop(30 * time.Second)
 	for _, r := range results {
 		rep.updates += r.Answered + 1 // + the command that starts it
@@ -153,14 +153,15 @@ func loadRun(ctx context.Context, h *Harness, sc scenario, duration time.Duratio
 	return rep, nil
 }
 
-// procRSS is the resident set of process pid in KiB, 0 when unknown.
-func procRSS(pid int) int {
+// procStatus is a size (in KiB) of /proc/<pid>/status, 0 when unknown:
+// VmRSS, the resident set now, or VmHWM, its peak.
+func procStatus(pid int, field string) int {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			var kb int
 			_, _ = fmt.Sscan(rest, &kb)
 			return kb
@@ -202,7 +203,7 @@ load run (%s)
   updates                  %d in %v = %.0f updates/s (%.1f conversations/s)
   latency (update → reply) p50 %v · p90 %v · p99 %v · max %v
   bot CPU                  %v = %v per update (user+system, /proc/PID/stat)
-  bot RSS at the end       %d MiB
+  bot RSS at the end       %d MiB (peak %d MiB)
   duplicate prompts        %d
   messages not understood  %d
   final SIGTERM            %s
@@ -210,7 +211,7 @@ load run (%s)
 		float64(r.updates)/secs, float64(r.completed)/secs,
 		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
 		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
-		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.dupPrompts, r.unexpected, stop)
+		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.peakKB/1024, r.dupPrompts, r.unexpected, stop)
 	if len(r.steps) > 0 {
 		// Where the tail is: the answers whose reply took longest at p99.
 		type step struct {

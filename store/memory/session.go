@@ -1,10 +1,8 @@
 package memory
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -121,16 +119,10 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session,
 		upd.Version = old + 1
 		upd.LastUpdate = max(upd.LastUpdate, c.UpdateID)
 		upd.UpdatedAt = now.UTC().Round(0)
-		var err error
-		if raw, err = json.Marshal(&upd); err != nil {
-			return fmt.Errorf("commit chat %d: encode session: %w", c.ChatID, err)
-		}
+		raw = store.EncodeSession(&upd)
 	}
 	if owed != nil {
-		var err error
-		if owedRaw, err = json.Marshal(owed); err != nil {
-			return fmt.Errorf("commit chat %d: encode owed: %w", c.ChatID, err)
-		}
+		owedRaw = store.EncodeOwed(owed)
 	}
 	if sess != nil {
 		s.sessions[c.ChatID] = sessionEntry{raw: raw, version: upd.Version, expires: now.Add(store.SessionTTL)}
@@ -165,10 +157,10 @@ func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl ti
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	raw, err := json.Marshal(o)
-	if err != nil || o == nil {
-		return fmt.Errorf("set owed chat %d: %w", chatID, cmp.Or(err, errors.New("nil record")))
+	if o == nil {
+		return fmt.Errorf("set owed chat %d: nil record", chatID)
 	}
+	raw := store.EncodeOwed(o)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -296,17 +288,9 @@ func (s *Store) sweep(now time.Time) {
 }
 
 func decode(raw []byte) (*store.Session, error) {
-	var sess store.Session
-	if err := json.Unmarshal(raw, &sess); err != nil {
-		return nil, fmt.Errorf("decode session: %w", err)
-	}
-	return &sess, nil
+	return store.DecodeSession(raw)
 }
 
 func decodeOwed(raw []byte) (*store.Owed, error) {
-	var o store.Owed
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return nil, fmt.Errorf("decode owed: %w", err)
-	}
-	return &o, nil
+	return store.DecodeOwed(raw)
 }

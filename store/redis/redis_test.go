@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -82,8 +83,10 @@ func TestKeysAndTTLs(t *testing.T) {
 			t.Errorf("TTL of %s = %v, want in [%v, %v]", ck.key, d, ck.min, ck.max)
 		}
 	}
-	if v := get("sess:{42}"); !strings.Contains(v, `"v":1`) || !strings.Contains(v, `"last":9001`) {
-		t.Errorf("sess:42 = %s, want JSON with version 1 and last update 9001", v)
+	if v := get("sess:{42}"); !strings.HasPrefix(v, "S1:1:") {
+		t.Errorf("sess:42 = %q, want the compact form of version 1", v)
+	} else if sess, err := store.DecodeSession([]byte(v)); err != nil || sess.Version != 1 || sess.LastUpdate != 9001 {
+		t.Errorf("sess:42 decodes to %+v (%v), want version 1 and last update 9001", sess, err)
 	}
 	if v, _ := rdb.HGet(ctx, prefix+"owed:{42}", "v").Result(); v != "1" {
 		t.Errorf("owed:42 v = %q, want 1", v)
@@ -298,5 +301,54 @@ func TestMoveOldKeys(t *testing.T) {
 	}
 	if n, _ := s.MoveOldKeys(ctx); n != 0 {
 		t.Errorf("a second run moved %d keys", n)
+	}
+}
+
+// TestSessionStoredAsJSON: a session and an owed record stored as JSON, as
+// the store wrote them before its compact form, are claimed, and the
+// commit checks the JSON session's version and writes the compact form.
+func TestSessionStoredAsJSON(t *testing.T) {
+	rdb, prefix := redistest.New(t)
+	s := redisstore.New(rdb, prefix)
+	ctx := t.Context()
+	if err := rdb.Set(ctx, prefix+"sess:{43}",
+		`{"chat":43,"user":7,"lang":"id","flow":"daftar","state":"ask_omzet","data":{"modal":"50000000"},"last":100,"v":5,"at":"2026-12-01T10:00:00Z"}`,
+		time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.HSet(ctx, redisstore.OwedKeyOf(s, 43), "v", "5",
+		"doc", `{"v":5,"u":100,"s":"delivered","at":"2026-12-01T10:00:01Z"}`).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Claim(ctx, 43, 101)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Session == nil || c.Session.Version != 5 || c.Session.Data["modal"] != "50000000" ||
+		c.Owed == nil || c.Owed.Status != store.OwedDelivered {
+		t.Fatalf("claimed %+v, owed %+v: want the JSON session and record", c.Session, c.Owed)
+	}
+	next := *c.Session
+	next.State = "ask_nib"
+	if err := s.Commit(ctx, c, &next, nil, time.Hour); err != nil {
+		t.Fatalf("commit over a JSON session: %v", err)
+	}
+	if v, _ := rdb.Get(ctx, prefix+"sess:{43}").Result(); !strings.HasPrefix(v, "S1:6:") {
+		t.Errorf("stored after commit: %q, want the compact form of version 6", v)
+	}
+	// A commit claimed on a version the JSON session no longer has is
+	// refused, as with the compact form.
+	if err := rdb.Set(ctx, prefix+"sess:{44}", `{"chat":44,"v":2}`, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = s.Claim(ctx, 44, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Set(ctx, prefix+"sess:{44}", `{"chat":44,"v":3}`, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, c, c.Session, nil, time.Hour); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("commit over a changed JSON session: %v, want ErrConflict", err)
 	}
 }

@@ -1,10 +1,8 @@
 package redis
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -48,11 +46,19 @@ if ARGV[2] == "" then
     return 2
   end
 else
-  local ok, obj = false, nil
+  -- The compact form starts with "S1:<version>:"; a session stored as
+  -- JSON (before it) has "v".
+  local v = nil
   if cur then
-    ok, obj = pcall(cjson.decode, cur)
+    v = string.match(cur, "^S1:(%d+):")
+    if not v then
+      local ok, obj = pcall(cjson.decode, cur)
+      if ok and type(obj) == "table" then
+        v = obj["v"]
+      end
+    end
   end
-  if not ok or type(obj) ~= "table" or tonumber(obj["v"]) ~= tonumber(ARGV[2]) then
+  if tonumber(v) == nil or tonumber(v) ~= tonumber(ARGV[2]) then
     redis.call("DEL", KEYS[1])
     return 2
   end
@@ -121,7 +127,7 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 	c := &store.Claim{ChatID: chatID, UpdateID: updateID, Token: token}
 	if raw, ok := res[1].(string); ok {
 		c.SessionRaw = []byte(raw)
-		if c.Session, err = decode(raw); err != nil {
+		if c.Session, err = store.DecodeSession(c.SessionRaw); err != nil {
 			// The lock is ours: give it back rather than block the chat.
 			_ = s.Abort(context.WithoutCancel(ctx), c)
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
@@ -172,15 +178,9 @@ func (s *Store) Commit(ctx context.Context, c *store.Claim, sess *store.Session,
 		upd.Version = old + 1
 		upd.LastUpdate = max(upd.LastUpdate, c.UpdateID)
 		upd.UpdatedAt = time.Now().UTC().Round(0)
-		var err error
-		if raw, err = json.Marshal(&upd); err != nil {
-			return fmt.Errorf("commit chat %d: encode session: %w", c.ChatID, err)
-		}
+		raw = store.EncodeSession(&upd)
 	}
-	owedVersion, owedRaw, err := encodeOwed(owed)
-	if err != nil {
-		return fmt.Errorf("commit chat %d: %w", c.ChatID, err)
-	}
+	owedVersion, owedRaw := encodeOwed(owed)
 	code, err := commitScript.Run(ctx, s.hot,
 		[]string{s.lockKey(c.ChatID), s.sessKey(c.ChatID), s.owedKey(c.ChatID)},
 		c.Token, claimed, raw, store.SessionTTL.Milliseconds(),
@@ -215,10 +215,10 @@ func (s *Store) Abort(ctx context.Context, c *store.Claim) error {
 
 // SetOwed implements store.SessionStore.
 func (s *Store) SetOwed(ctx context.Context, chatID int64, o *store.Owed, ttl time.Duration) error {
-	version, raw, err := encodeOwed(o)
-	if err != nil || o == nil {
-		return fmt.Errorf("set owed chat %d: %w", chatID, cmp.Or(err, errors.New("nil record")))
+	if o == nil {
+		return fmt.Errorf("set owed chat %d: nil record", chatID)
 	}
+	version, raw := encodeOwed(o)
 	code, err := setOwedScript.Run(ctx, s.rdb, []string{s.owedKey(chatID)}, version, raw,
 		max(ttl, time.Millisecond).Milliseconds()).Int()
 	if err != nil {
@@ -261,10 +261,10 @@ func setOwedPipeline(ctx context.Context, rdb goredis.UniversalClient, fill func
 // queueSetOwed queues a SetOwed script per item on p.
 func queueSetOwed(ctx context.Context, p goredis.Pipeliner, prefix string, items []store.OwedItem) error {
 	for _, it := range items {
-		version, raw, err := encodeOwed(it.Owed)
-		if err != nil || it.Owed == nil {
-			return fmt.Errorf("set owed chat %d: %w", it.ChatID, cmp.Or(err, errors.New("nil record")))
+		if it.Owed == nil {
+			return fmt.Errorf("set owed chat %d: nil record", it.ChatID)
 		}
+		version, raw := encodeOwed(it.Owed)
 		setOwedScript.EvalSha(ctx, p, []string{owedKey(prefix, it.ChatID)}, version, raw,
 			max(it.TTL, time.Millisecond).Milliseconds())
 	}
@@ -301,22 +301,17 @@ func (s *Store) OwedChats(ctx context.Context) ([]int64, error) {
 	return chats, nil
 }
 
-func encodeOwed(o *store.Owed) (version string, raw []byte, err error) {
+// encodeOwed returns the owed record's version and its stored form; "" and
+// nil for none.
+func encodeOwed(o *store.Owed) (version string, raw []byte) {
 	if o == nil {
-		return "", nil, nil
+		return "", nil
 	}
-	if raw, err = json.Marshal(o); err != nil {
-		return "", nil, fmt.Errorf("encode owed: %w", err)
-	}
-	return strconv.FormatInt(o.Version, 10), raw, nil
+	return strconv.FormatInt(o.Version, 10), store.EncodeOwed(o)
 }
 
 func decodeOwed(raw string) (*store.Owed, error) {
-	var o store.Owed
-	if err := json.Unmarshal([]byte(raw), &o); err != nil {
-		return nil, fmt.Errorf("decode owed: %w", err)
-	}
-	return &o, nil
+	return store.DecodeOwed([]byte(raw))
 }
 
 // escapeGlob escapes SCAN's pattern characters in a literal prefix.
@@ -351,9 +346,5 @@ func (s *Store) Delete(ctx context.Context, chatID int64) error {
 }
 
 func decode(raw string) (*store.Session, error) {
-	var sess store.Session
-	if err := json.Unmarshal([]byte(raw), &sess); err != nil {
-		return nil, fmt.Errorf("decode session: %w", err)
-	}
-	return &sess, nil
+	return store.DecodeSession([]byte(raw))
 }

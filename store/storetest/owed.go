@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -38,9 +37,8 @@ func testOwedWithCommit(t *testing.T, newStore newSessionStore) {
 	if !reflect.DeepEqual(next.Owed, owed) {
 		t.Errorf("Claim owed = %+v\nwant %+v", next.Owed, owed)
 	}
-	var stored store.Session
-	if err := json.Unmarshal(next.SessionRaw, &stored); err != nil || stored.State != "ask_nik" || stored.Version != next.Session.Version {
-		t.Errorf("Claim SessionRaw = %s (%v), want the stored session", next.SessionRaw, err)
+	if stored, err := store.DecodeSession(next.SessionRaw); err != nil || stored.State != "ask_nik" || stored.Version != next.Session.Version {
+		t.Errorf("Claim SessionRaw = %q (%v), want the stored session", next.SessionRaw, err)
 	}
 	got, err := s.LoadOwed(bg(t), 1)
 	if err != nil || !reflect.DeepEqual(got, owed) {
