@@ -139,8 +139,10 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 	bo := backoff{min: 500 * time.Millisecond, max: 30 * time.Second}
 	started, _ := ctx.Value(attemptKey{}).(*time.Time)
 	for {
+		place := -1
 		if isSend(method) {
-			if err := b.window.wait(ctx); err != nil {
+			var err error
+			if place, err = b.window.wait(ctx); err != nil {
 				var zero T
 				return zero, fmt.Errorf("%s: %w", method, err)
 			}
@@ -148,7 +150,10 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 		if started != nil {
 			*started = time.Now()
 		}
-		res, err := fn()
+		res, err := func() (T, error) {
+			defer b.window.done(place) // a panic too gives its place back
+			return fn()
+		}()
 		b.apiResult(method, err)
 		if err == nil {
 			return res, nil
