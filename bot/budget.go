@@ -56,9 +56,11 @@ func (b *Bot) budgetLoop(ctx context.Context) {
 	}
 }
 
-// sendSlack widens the send window a little: messages reach Telegram a
-// little after they leave, each with its own delay (store.GrantInterval).
-const sendSlack = 100 * time.Millisecond
+// sendSlack widens the send window a little beyond Telegram's second. The
+// window counts from when a send's answer came back, after Telegram counted
+// it, so the time messages spend on their way needs no slack; this covers
+// only the two clocks' granularity.
+const sendSlack = 20 * time.Millisecond
 
 // sendWindow keeps this process under Telegram's overall limit: at most n
 // sends in any window of span (1 s and a slack, see store.GrantInterval),

@@ -63,7 +63,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers, Log: log, Ingest: ingest, Replica: replica,
-		Budget:        a.limiter,
+		Budget: a.limiter, SendLimit: cfg.SendLimit,
 		HandleTimeout: cfg.Shutdown, Commands: commands(a.catalog),
 		FloodBurst: cfg.FloodBurst, FloodRate: cfg.FloodRate, Metrics: a.metrics,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,

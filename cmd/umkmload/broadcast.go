@@ -96,6 +96,7 @@ type bcReport struct {
 	think                              time.Duration
 	chats, chatsDone, chatsStuck       int
 	chatLatencies                      []time.Duration
+	chatsCut                           int
 	stopErr                            error
 	staffErr                           string
 }
@@ -203,12 +204,15 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	// Stopped, the bot sends nothing more: what the fake holds now is all.
 	rep.stopErr = h.Bot.Stop(30 * time.Second)
 	for _, r := range results {
-		if r.Failed == "run cancelled" {
-			continue // cut short when the campaign ended
-		}
-		rep.chats++
+		// The answers of a conversation cut short when the campaign ended
+		// count too: they were answered during it.
 		rep.updates += r.Answered + 1
 		rep.chatLatencies = append(rep.chatLatencies, r.Latencies...)
+		if r.Failed == "run cancelled" {
+			rep.chatsCut++
+			continue
+		}
+		rep.chats++
 		switch {
 		case r.Done:
 			rep.chatsDone++
@@ -404,8 +408,8 @@ func (r *bcReport) print(w io.Writer) {
 		r.globalViolations, r.chatViolations, r.refusedBroadcast, r.refusedProgress, r.refusedReplies,
 		r.progressSends, r.progressEdits, r.finalProgress, r.cpu.Round(time.Millisecond), perUpdate, msgs, r.updates)
 	if r.chatters > 0 {
-		fmt.Fprintf(w, "  chatting owners          %d (think %v): %d registrations completed, %d stuck; reply latency p50 %v · p99 %v · max %v\n",
-			r.chatters, r.think, r.chatsDone, r.chatsStuck, percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
+		fmt.Fprintf(w, "  chatting owners          %d (think %v): %d registrations completed, %d cut short by the campaign's end, %d stuck; %d answers, reply latency p50 %v · p99 %v · max %v\n",
+			r.chatters, r.think, r.chatsDone, r.chatsCut, r.chatsStuck, len(r.chatLatencies), percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
 			percentile(r.chatLatencies, 99).Round(10*time.Microsecond), percentile(r.chatLatencies, 100).Round(10*time.Microsecond))
 	}
 	fmt.Fprintf(w, "  final SIGTERM            %s\n", stop)

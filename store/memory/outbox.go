@@ -273,7 +273,7 @@ func (o *Outbox) OutboxItem(ctx context.Context, key string) (store.OutboxItem, 
 
 // Limiter is a store.RateLimiter for one process (the terminal chat, fast
 // tests), with the same rules as the Redis one: grants spaced
-// (1 s + LimiterSlack)/perSecond apart, twice that in the first second
+// (1 s + LimiterSlack)/perSecond apart, twice that in the first 200 ms
 // after a quarter of a second without grants, at most one message per chat
 // in ChatGap, and a pause that every Wait honours.
 type Limiter struct {
@@ -293,13 +293,13 @@ var _ store.SendBudget = (*Limiter)(nil)
 
 // LimiterSlack widens the spacing of grants so that messages delayed on
 // their way by up to this much never crowd more than perSecond into one
-// second.
-const LimiterSlack = 35 * time.Millisecond
+// second; the same as the Redis limiter's.
+const LimiterSlack = 10 * time.Millisecond
 
 // limiterRamp and limiterIdle: a busy period, which starts after
 // limiterIdle without grants, runs at half rate for limiterRamp.
 const (
-	limiterRamp = time.Second
+	limiterRamp = 200 * time.Millisecond
 	limiterIdle = 250 * time.Millisecond
 )
 

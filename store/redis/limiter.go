@@ -14,17 +14,22 @@ import (
 // LimiterSlack widens the spacing of grants at Telegram's own limit:
 // (1 s + LimiterSlack)/30 instead of 1 s/30 (store.GrantInterval); below
 // it, perSecond leaves room enough. Messages reach Telegram a little after their
-// grant, each with its own delay; with the slack, a message delayed up to
-// this much more than the one perSecond grants later still leaves at most
-// perSecond arrivals in any one-second window. It costs 3.4 % of the rate.
-const LimiterSlack = 35 * time.Millisecond
+// grant, each with its own delay. Within one process the bot's send window
+// (bot.Config.SendLimit) already keeps any second to 30 arrivals, however
+// late each is; the slack is for replicas whose messages cross on their
+// way. It costs 1 % of the rate (it was 35 ms, 3.4 %, before the window
+// counted from each send's answer).
+const LimiterSlack = 10 * time.Millisecond
 
 // LimiterRamp is how long a busy period runs at half rate. A busy period
 // starts when the limiter has been idle for a quarter of a second (a
 // sender starting, a pause ending): its first messages tend to be slow to
 // arrive (new connections) and, at full rate, one of them arriving late
-// would crowd a one-second window with the punctual ones after it.
-const LimiterRamp = time.Second
+// would crowd a one-second window with the punctual ones after it. The
+// send window covers that within a process; the short ramp is for
+// replicas starting together. (It was a whole second: 2.5 % of a
+// 20-second campaign.)
+const LimiterRamp = 200 * time.Millisecond
 
 // LimiterLate is how late Wait may wake up for its slot and still use it.
 const LimiterLate = 10 * time.Millisecond

@@ -60,7 +60,7 @@ func maxInWindow(ts []time.Time, w time.Duration) int {
 }
 
 // TestLimiterSharedBudget runs two limiters (two processes) on one prefix
-// at 50/s for 3 s: together they stay within the budget, and use most of it.
+// at 50/s for 3 s: together they stay within the budget.
 func TestLimiterSharedBudget(t *testing.T) {
 	rdb, prefix := redistest.New(t)
 	const perSecond, run = 50, 3 * time.Second
@@ -87,11 +87,9 @@ func TestLimiterSharedBudget(t *testing.T) {
 	if peak > perSecond+1 {
 		t.Errorf("%d grants in one second, want at most %d", peak, perSecond+1)
 	}
-	// Generous: a loaded machine may lose some of the budget, not most.
-	// The first second runs at half rate.
-	if low := int(0.5 * perSecond * (run - redisstore.LimiterRamp/2).Seconds()); total < low {
-		t.Errorf("%d grants in %s, want at least %d", total, run, low)
-	}
+	// How much of the budget is used is a rate on the wall clock, which a
+	// busy machine lowers: umkmload broadcast measures it (BENCHMARKS.md),
+	// this test only that the limits hold.
 }
 
 // TestLimiterPerChat hammers one chat from two limiters: it gets at most
