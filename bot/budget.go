@@ -60,7 +60,7 @@ func (b *Bot) budgetLoop(ctx context.Context) {
 // window counts from when a send's answer came back, after Telegram counted
 // it, so the time messages spend on their way needs no slack; this covers
 // only the two clocks' granularity.
-const sendSlack = 20 * time.Millisecond
+const sendSlack = 5 * time.Millisecond
 
 // sendWindow keeps this process under Telegram's overall limit: at most n
 // sends in any window of span (1 s and a slack, see store.GrantInterval),
@@ -73,17 +73,19 @@ const sendSlack = 20 * time.Millisecond
 // A send holds one of n places from before it leaves until span after its
 // answer came back. Telegram counts a message somewhere between the two, so
 // two sends that used the same place reach it at least span apart, however
-// long each was on its way; n+1 sends can never land in one window. (A
-// window that counted from when each send left let a loaded machine's late
-// messages arrive bunched: the fake Bot API saw 31 in a second a few times
-// per campaign while owners chatted.)
+// long each was on its way; n+1 sends can never land in one window.
+//
+// Replies go first: while a reply waits, no proactive message takes a
+// place, so that a campaign running at the limit delays a reply by one
+// place's turn, not by the campaign's queue.
 type sendWindow struct {
-	n     int
-	span  time.Duration
-	mu    sync.Mutex
-	free  []time.Time   // per place: when it frees; inFlight while a send holds it
-	freed chan struct{} // closed (and replaced) when a send ends
-	now   func() time.Time
+	n       int
+	span    time.Duration
+	mu      sync.Mutex
+	free    []time.Time   // per place: when it frees; inFlight while a send holds it
+	changed chan struct{} // closed (and replaced) when a send ends or a reply stops waiting
+	replies int           // replies waiting for a place
+	now     func() time.Time
 }
 
 // inFlight marks a place whose send has not come back yet.
@@ -93,15 +95,19 @@ func newSendWindow(n int, span time.Duration) *sendWindow {
 	if n <= 0 {
 		return nil
 	}
-	return &sendWindow{n: n, span: span, free: make([]time.Time, n), freed: make(chan struct{}), now: time.Now}
+	return &sendWindow{n: n, span: span, free: make([]time.Time, n), changed: make(chan struct{}), now: time.Now}
 }
 
 // reserve takes a place for a send now and returns it; else it returns -1
-// and how long until the earliest place frees, or 0 and a channel closed
-// when a send ends when every place is in flight.
-func (w *sendWindow) reserve() (place int, wait time.Duration, freed <-chan struct{}) {
+// and how long until the earliest place frees, or a channel closed when
+// that may have changed (every place in flight, or a reply waiting before
+// a proactive message).
+func (w *sendWindow) reserve(reply bool) (place int, wait time.Duration, changed <-chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !reply && w.replies > 0 {
+		return -1, 0, w.changed
+	}
 	now := w.now()
 	first := 0
 	for i, f := range w.free {
@@ -111,12 +117,18 @@ func (w *sendWindow) reserve() (place int, wait time.Duration, freed <-chan stru
 	}
 	switch f := w.free[first]; {
 	case f.Equal(inFlight):
-		return -1, 0, w.freed
+		return -1, 0, w.changed
 	case f.After(now):
 		return -1, f.Sub(now), nil
 	}
 	w.free[first] = inFlight
 	return first, 0, nil
+}
+
+// notify wakes the waiters; w.mu must be held.
+func (w *sendWindow) notify() {
+	close(w.changed)
+	w.changed = make(chan struct{})
 }
 
 // done frees place span after now: the send that held it came back.
@@ -127,24 +139,35 @@ func (w *sendWindow) done(place int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.free[place] = w.now().Add(w.span)
-	close(w.freed)
-	w.freed = make(chan struct{})
+	w.notify()
 }
 
 // wait blocks until a send may go, or ctx ends, and returns the place the
-// send holds; call done with it when the send came back.
-func (w *sendWindow) wait(ctx context.Context) (int, error) {
+// send holds; call done with it when the send came back. reply says the
+// send answers a user: it goes before proactive messages.
+func (w *sendWindow) wait(ctx context.Context, reply bool) (int, error) {
 	if w == nil {
 		return -1, nil
 	}
+	if reply {
+		w.mu.Lock()
+		w.replies++
+		w.mu.Unlock()
+		defer func() {
+			w.mu.Lock()
+			w.replies--
+			w.notify()
+			w.mu.Unlock()
+		}()
+	}
 	for {
-		place, d, freed := w.reserve()
+		place, d, changed := w.reserve(reply)
 		switch {
 		case place >= 0:
 			return place, nil
-		case freed != nil:
+		case changed != nil:
 			select {
-			case <-freed:
+			case <-changed:
 			case <-ctx.Done():
 				return -1, ctx.Err()
 			}

@@ -142,7 +142,7 @@ func call[T any](ctx context.Context, b *Bot, method string, retry bool, fn func
 		place := -1
 		if isSend(method) {
 			var err error
-			if place, err = b.window.wait(ctx); err != nil {
+			if place, err = b.window.wait(ctx, retry); err != nil { // replies owed go first
 				var zero T
 				return zero, fmt.Errorf("%s: %w", method, err)
 			}

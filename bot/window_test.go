@@ -21,7 +21,7 @@ func sendThrough(t *testing.T, w *sendWindow, count int, took func(i int) time.D
 	var wg sync.WaitGroup
 	for i := range count {
 		wg.Go(func() {
-			place, err := w.wait(context.Background())
+			place, err := w.wait(context.Background(), true)
 			if err != nil {
 				t.Error(err)
 				return
@@ -98,14 +98,14 @@ func TestSendWindow(t *testing.T) {
 	t.Run("a send that never comes back holds its place only", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			w := newSendWindow(2, span)
-			stuck, err := w.wait(context.Background())
+			stuck, err := w.wait(context.Background(), true)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			for i := range 3 {
-				place, err := w.wait(ctx)
+				place, err := w.wait(ctx, true)
 				if err != nil {
 					t.Fatalf("send %d: %v", i, err)
 				}
@@ -115,13 +115,52 @@ func TestSendWindow(t *testing.T) {
 				w.done(place)
 			}
 			// Both places held: a waiter gives up when its context ends.
-			if _, err := w.wait(ctx); err != nil {
+			if _, err := w.wait(ctx, true); err != nil {
 				t.Fatal(err)
 			}
 			short, cancel2 := context.WithTimeout(context.Background(), time.Second)
 			defer cancel2()
-			if _, err := w.wait(short); err == nil {
+			if _, err := w.wait(short, true); err == nil {
 				t.Error("a third send went while both places were held")
+			}
+		})
+	})
+	t.Run("replies go before proactive messages", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			w := newSendWindow(3, span)
+			var mu sync.Mutex
+			var proactive []time.Time
+			var wg sync.WaitGroup
+			send := func(reply bool) time.Time {
+				place, err := w.wait(context.Background(), reply)
+				if err != nil {
+					t.Error(err)
+				}
+				left := time.Now()
+				time.Sleep(100 * time.Millisecond)
+				w.done(place)
+				return left
+			}
+			for range 12 { // a campaign: three go, nine queue
+				wg.Go(func() {
+					left := send(false)
+					mu.Lock()
+					proactive = append(proactive, left)
+					mu.Unlock()
+				})
+			}
+			time.Sleep(10 * time.Millisecond)
+			asked := time.Now()
+			replyLeft := send(true)
+			wg.Wait()
+			// The first place frees a span after the first sends came back.
+			if want := asked.Add(span + 90*time.Millisecond); !replyLeft.Equal(want) {
+				t.Errorf("the reply left %v after it asked, want %v", replyLeft.Sub(asked), want.Sub(asked))
+			}
+			for _, p := range proactive {
+				if p.After(asked) && p.Before(replyLeft) {
+					t.Errorf("a proactive message waiting before the reply left %v before it", replyLeft.Sub(p))
+				}
 			}
 		})
 	})

@@ -159,10 +159,15 @@ func (a *app) progress(tr outbox.Transport, id int64) {
 	r := broadcast.ProgressReply(c, st, a.cfg.Rate, time.Now())
 	r.Lang = a.langOf(ctx, c.ProgressChat)
 	// The progress message takes its slot of the send budget like the
-	// announcements it reports on.
-	if err := a.limiter.Wait(ctx, c.ProgressChat); err != nil {
-		a.log.Warn("campaign progress message", "campaign", id, "err", err)
-		return
+	// announcements it reports on. Its edits, every few seconds, are no new
+	// messages: Telegram's 30 a second counts messages sent, and the fake
+	// Bot API counts as it does, so they take none (each took 1/30 s of the
+	// campaign's: 1.3 % of a 20-second campaign).
+	if c.ProgressMessage == 0 {
+		if err := a.limiter.Wait(ctx, c.ProgressChat); err != nil {
+			a.log.Warn("campaign progress message", "campaign", id, "err", err)
+			return
+		}
 	}
 	msg, err := tr.Send(ctx, c.ProgressChat, r)
 	if err != nil {
