@@ -46,8 +46,9 @@ const LockTTL = 2 * time.Second
 // its way.
 const OwedKeep = 10 * time.Minute
 
-// Session is the state of one chat's conversation. It is small, flat and
-// JSON-encoded by the stores.
+// Session is the state of one chat's conversation. It is small and flat;
+// the stores keep it in a compact form (EncodeSession). The JSON tags read
+// sessions stored as JSON before that form.
 type Session struct {
 	ChatID int64  `json:"chat"`
 	UserID int64  `json:"user"`

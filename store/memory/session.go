@@ -15,7 +15,7 @@ import (
 const sweepEvery = 1024
 
 type sessionEntry struct {
-	raw     []byte // the JSON-encoded session
+	raw     []byte // the session, store.EncodeSession
 	version int64
 	expires time.Time
 }
@@ -26,7 +26,7 @@ type lockEntry struct {
 }
 
 type owedEntry struct {
-	raw     []byte // the JSON-encoded record
+	raw     []byte // the record, store.EncodeOwed
 	version int64
 	expires time.Time
 }

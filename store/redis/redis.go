@@ -1,13 +1,14 @@
-// Package redis implements store.SessionStore on Redis: sessions as JSON
-// with a sliding TTL and a version for compare-and-set (the session also
+// Package redis implements store.SessionStore on Redis: sessions in the
+// stores' compact form (store.EncodeSession; JSON from before it is still
+// read) with a sliding TTL and a version for compare-and-set (the session also
 // holds the chat's last handled update id, its dedup record), one lock per
 // chat with a random token on a short lease, and the record of the replies
 // a chat is owed. Claim and Commit are one round trip each (a Lua script).
 //
-// Keys, under the store's prefix: "sess:{<chat>}" (session JSON, TTL
+// Keys, under the store's prefix: "sess:{<chat>}" (the session, TTL
 // store.SessionTTL), "lock:{<chat>}" (lock token, lease store.LockTTL,
 // renewed while the update is handled) and "owed:{<chat>}" (a hash: "v",
-// the session version, and "doc", the owed record as JSON). The scripts
+// the session version, and "doc", the owed record, store.EncodeOwed). The scripts
 // touch the keys of one chat only, and the braces (a Cluster's hash tag)
 // put a chat's keys in one hash slot, so they run on a Redis Cluster too.
 //

@@ -32,9 +32,9 @@ return {0, redis.call("GET", KEYS[2]), redis.call("HGET", KEYS[3], "doc")}
 // success, 1 when the lock is lost (nothing touched) and 2 when the
 // session changed (only the lock released).
 //
-// KEYS: lock, sess, owed. ARGV: token, claimed version, session JSON (""
+// KEYS: lock, sess, owed. ARGV: token, claimed version, encoded session (""
 // = delete), session TTL ms, owed version ("" = leave the owed record),
-// owed JSON, owed TTL ms.
+// encoded owed record, owed TTL ms.
 var commitScript = goredis.NewScript(`
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then
   return 1
@@ -100,7 +100,7 @@ return 0
 // setOwedScript replaces the owed record if its version is the expected
 // one. It returns 0 on success and 1 otherwise.
 //
-// KEYS: owed. ARGV: version, owed JSON, TTL ms.
+// KEYS: owed. ARGV: version, encoded owed record, TTL ms.
 var setOwedScript = goredis.NewScript(`
 if redis.call("HGET", KEYS[1], "v") ~= ARGV[1] then
   return 1
