@@ -427,12 +427,17 @@ func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset in
 		var head struct {
 			ID int64 `json:"update_id"`
 		}
-		_ = json.Unmarshal(raw, &head)
+		u := new(tgm.Update)
+		err := json.Unmarshal(raw, u)
+		if err == nil {
+			head.ID = u.ID
+		} else {
+			// Only the id, from an update the library cannot read.
+			_ = json.Unmarshal(raw, &head)
+		}
 		if head.ID >= next {
 			next = head.ID + 1
 		}
-		u := new(tgm.Update)
-		err := json.Unmarshal(raw, u)
 		if err == nil && head.ID != 0 {
 			ins = append(ins, store.Inbound{UpdateID: head.ID, ChatID: chatOf(u), Raw: raw})
 			decoded = append(decoded, u)

@@ -11,6 +11,11 @@ import (
 // template data (Rupiah, Date, nested Text, ...) so that it renders the same
 // when it is sent, later and maybe in another process.
 func EncodeReply(r Reply) ([]byte, error) {
+	return appendEncodedReply(make([]byte, 0, 256), r)
+}
+
+// appendEncodedReply appends EncodeReply's form of r to b.
+func appendEncodedReply(b []byte, r Reply) ([]byte, error) {
 	w := wireReply{Text: encodeText(r.Text), Lang: r.Lang, AskContact: r.AskContact,
 		RemoveKeyboard: r.RemoveKeyboard, To: r.To, Toast: r.Toast, Edit: r.Edit, Media: r.Media, Topic: r.Topic}
 	for _, row := range r.Buttons {
@@ -25,7 +30,7 @@ func EncodeReply(r Reply) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return appendReply(make([]byte, 0, 256), &w), nil
+	return appendReply(b, &w), nil
 }
 
 // DecodeReply reverses EncodeReply.

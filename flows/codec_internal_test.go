@@ -46,4 +46,29 @@ func TestAppendReplyMatchesJSON(t *testing.T) {
 			t.Errorf("reply %d:\n got %s\nwant %s\n(%v, %v)", i, got, want, err1, err2)
 		}
 	}
+	// The owed record's list: the same replies, a document left out, read
+	// back as each reply alone reads back.
+	withDoc := append(append([]Reply{}, replies[:2]...), Reply{Text: Raw("ekspor"), Document: &Document{Name: "x.csv"}})
+	withDoc = append(withDoc, replies[2:]...)
+	list, err := encodeReplies(withDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(list) {
+		t.Fatalf("encodeReplies: invalid JSON %s", list)
+	}
+	back, err := decodeReplies(list)
+	if err != nil || len(back) != len(replies) {
+		t.Fatalf("decodeReplies: %d replies (%v), want %d", len(back), err, len(replies))
+	}
+	for i, r := range replies {
+		one, _ := EncodeReply(r)
+		want, _ := DecodeReply(one)
+		if !reflect.DeepEqual(back[i], want) {
+			t.Errorf("listed reply %d:\n got %+v\nwant %+v", i, back[i], want)
+		}
+	}
+	if empty, _ := encodeReplies(nil); string(empty) != "[]" {
+		t.Errorf("no replies: %s, want []", empty)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -180,7 +179,7 @@ func (e *Engine) undo(o *store.Owed, chatID int64) *store.Session {
 // Undo is the session the input applied to, in the stored form: the
 // claimed one, or the one kept in the last record when the input answered
 // a question the user saw before that; never encoded again.
-func (e *Engine) owe(claim *store.Claim, u Update, input string, undo []byte, replies []Reply, log *slog.Logger) *store.Owed {
+func (e *Engine) owe(claim *store.Claim, u Update, input string, undo []byte, replies []Reply, log updateLog) *store.Owed {
 	o := &store.Owed{Version: 1, UpdateID: u.ID, Status: store.OwedPending, Input: input, Undo: undo}
 	if claim.Session != nil {
 		o.Version = claim.Session.Version + 1
@@ -206,19 +205,26 @@ func (e *Engine) decodeReplies(o *store.Owed, chatID int64) []Reply {
 // encodeReplies encodes replies for the owed record. A reply carrying a
 // document (an export) is left out: it is sent once, and asked for again
 // if it is lost.
+// The list is a JSON array of EncodeReply's forms, written as it is built
+// (json.Marshal of the encoded replies would scan each of them again).
 func encodeReplies(rs []Reply) ([]byte, error) {
-	list := make([]json.RawMessage, 0, len(rs))
+	b := make([]byte, 0, 2+256*len(rs))
+	b = append(b, '[')
+	n := 0
 	for _, r := range rs {
 		if r.Document != nil {
 			continue
 		}
-		b, err := EncodeReply(r)
-		if err != nil {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendEncodedReply(b, r); err != nil {
 			return nil, fmt.Errorf("encode reply %s: %w", r.Text.ID, err)
 		}
-		list = append(list, b)
+		n++
 	}
-	return json.Marshal(list)
+	return append(b, ']'), nil
 }
 
 func decodeReplies(raw []byte) ([]Reply, error) {

@@ -34,7 +34,7 @@ func (e *Engine) Process(ctx context.Context, u Update) Outcome {
 	if e.cfg.Observe != nil {
 		defer func() { e.cfg.Observe(flow, time.Since(start)) }()
 	}
-	log := e.cfg.Log.With("update_id", u.ID, "chat_id", u.ChatID)
+	log := updateLog{e.cfg.Log, u.ID, u.ChatID}
 	claim, err := e.claim(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
 		log.Info("duplicate update dropped")
@@ -125,10 +125,30 @@ func (e *Engine) claim(ctx context.Context, u Update) (*store.Claim, error) {
 	}
 }
 
-func (e *Engine) abort(c *store.Claim, log *slog.Logger) {
+func (e *Engine) abort(c *store.Claim, log updateLog) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := e.cfg.Sessions.Abort(ctx, c); err != nil {
 		log.Warn("release chat", "err", err)
 	}
+}
+
+// updateLog logs with the ids of the update being handled. The ids are
+// added to the records written only: slog's With would format them for
+// every update, and most updates log nothing.
+type updateLog struct {
+	l          *slog.Logger
+	id, chatID int64
+}
+
+func (u updateLog) Info(msg string, args ...any)  { u.log(slog.LevelInfo, msg, args) }
+func (u updateLog) Warn(msg string, args ...any)  { u.log(slog.LevelWarn, msg, args) }
+func (u updateLog) Error(msg string, args ...any) { u.log(slog.LevelError, msg, args) }
+
+func (u updateLog) log(level slog.Level, msg string, args []any) {
+	ctx := context.Background()
+	if !u.l.Enabled(ctx, level) {
+		return
+	}
+	u.l.Log(ctx, level, msg, append([]any{"update_id", u.id, "chat_id", u.chatID}, args...)...)
 }
