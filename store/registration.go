@@ -116,6 +116,9 @@ type RegistrationStore interface {
 	RecordConsent(ctx context.Context, c Consent) error
 	// ConsentsOf lists the user's consent answers, oldest first.
 	ConsentsOf(ctx context.Context, userID int64) ([]Consent, error)
+	// LatestConsent is the user's latest answer for purpose (the last of
+	// ConsentsOf's order), or ErrNotFound.
+	LatestConsent(ctx context.Context, userID int64, purpose string) (Consent, error)
 	// DeleteUserData deletes or anonymises every personal datum of the
 	// user (name, NIK, phone, birth date, address, consents, language) and
 	// audits the deletion without personal data.

@@ -13,6 +13,7 @@ package registration
 
 import (
 	"crypto/rand"
+	"errors"
 	"time"
 
 	"github.com/looplab/fsm"
@@ -304,14 +305,12 @@ func (b *builder) enter(c *flows.Ctx) (string, error) {
 
 // consent returns the owner's latest answer to the registration notice.
 func (b *builder) consent(c *flows.Ctx) (store.Consent, bool, error) {
-	list, err := b.regs.ConsentsOf(c, c.UserID())
+	cons, err := b.regs.LatestConsent(c, c.UserID(), Purpose)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Consent{}, false, nil
+	}
 	if err != nil {
 		return store.Consent{}, false, err
 	}
-	for i := len(list) - 1; i >= 0; i-- {
-		if list[i].Purpose == Purpose {
-			return list[i], list[i].Granted, nil
-		}
-	}
-	return store.Consent{}, false, nil
+	return cons, cons.Granted, nil
 }

@@ -220,6 +220,28 @@ func (s *Store) ConsentsOf(ctx context.Context, userID int64) ([]store.Consent, 
 	return list, nil
 }
 
+// LatestConsent implements store.RegistrationStore: the latest by At, the
+// later recorded of two at the same moment.
+func (s *Store) LatestConsent(ctx context.Context, userID int64, purpose string) (store.Consent, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Consent{}, err
+	}
+	st := s.reg()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var latest store.Consent
+	found := false
+	for _, c := range st.consents {
+		if c.UserID == userID && c.Purpose == purpose && (!found || !c.At.Before(latest.At)) {
+			latest, found = c, true
+		}
+	}
+	if !found {
+		return store.Consent{}, fmt.Errorf("latest consent of user %d: %w", userID, store.ErrNotFound)
+	}
+	return latest, nil
+}
+
 // DeletionPreview implements store.RegistrationStore: what DeleteUserData
 // would delete now.
 func (s *Store) DeletionPreview(ctx context.Context, userID int64) (store.DeletionReport, error) {

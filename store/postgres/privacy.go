@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -54,6 +55,21 @@ func (db *DB) ConsentsOf(ctx context.Context, userID int64) ([]store.Consent, er
 		return nil, fmt.Errorf("consents of user %d: %w", userID, err)
 	}
 	return list, nil
+}
+
+// LatestConsent implements store.RegistrationStore with one indexed row.
+func (db *DB) LatestConsent(ctx context.Context, userID int64, purpose string) (store.Consent, error) {
+	var c store.Consent
+	err := db.pool.QueryRow(ctx, `SELECT user_id, purpose, notice_version, granted, at
+		FROM consents WHERE user_id = $1 AND purpose = $2 ORDER BY at DESC, id DESC LIMIT 1`, userID, purpose,
+	).Scan(&c.UserID, &c.Purpose, &c.NoticeVersion, &c.Granted, &c.At)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Consent{}, fmt.Errorf("latest consent of user %d: %w", userID, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Consent{}, fmt.Errorf("latest consent of user %d: %w", userID, err)
+	}
+	return c, nil
 }
 
 // DeleteUserData implements store.RegistrationStore in one transaction.

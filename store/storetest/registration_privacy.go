@@ -50,6 +50,8 @@ func testDeleteUserData(t *testing.T, newStore newRegistrationStore) {
 	if len(list) != 0 || len(consents) != 0 {
 		t.Errorf("after deletion: registrations %+v, consents %+v; want none", list, consents)
 	}
+	_, err = s.LatestConsent(bg(t), siti.user, "registration")
+	wantErr(t, "LatestConsent after deletion", err, store.ErrNotFound)
 	for _, name := range []string{"Warung Bu Siti", "Butik Siti"} {
 		_, err = s.FindRegistration(bg(t), siti.nik, name)
 		wantErr(t, "FindRegistration of a deleted owner's business", err, store.ErrNotFound)

@@ -171,4 +171,27 @@ func testConsents(t *testing.T, newStore newRegistrationStore) {
 			t.Errorf("user %d: %d consent audit entries, want %d", tt.user, audited, len(tt.want))
 		}
 	}
+	latest := []struct {
+		user    int64
+		purpose string
+		want    *store.Consent
+	}{
+		{siti.user, "registration", &answers[0]},
+		{siti.user, "broadcast", &answers[3]}, // the later of two
+		{budi.user, "registration", &answers[1]},
+		{budi.user, "broadcast", nil},
+		{9999, "registration", nil},
+	}
+	for _, tt := range latest {
+		got, err := s.LatestConsent(bg(t), tt.user, tt.purpose)
+		if tt.want == nil {
+			wantErr(t, "LatestConsent of none", err, store.ErrNotFound)
+			continue
+		}
+		wantErr(t, "LatestConsent", err, nil)
+		got.At = time.Time{}
+		if got != *tt.want {
+			t.Errorf("LatestConsent(%d, %s) = %+v, want %+v", tt.user, tt.purpose, got, *tt.want)
+		}
+	}
 }
