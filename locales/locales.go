@@ -27,6 +27,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 	"text/template/parse"
 
@@ -51,6 +52,10 @@ type Catalog struct {
 	localizers map[string]*i18n.Localizer
 	// ids holds each language's message templates (the "other" form) by ID.
 	ids map[string]map[string]string
+	// static keeps the messages rendered without data, by language and ID
+	// (most prompts): they render the same every time, and running their
+	// template was most of the rendering's CPU.
+	static sync.Map
 }
 
 // New builds the catalog from the embedded message files.

@@ -63,8 +63,24 @@ func (c *Catalog) render(lang string, t flows.Text, depth int) string {
 	if c == nil || len(c.localizers) == 0 {
 		return fallback(t)
 	}
-	data := make(map[string]any, len(t.Data))
-	for k, v := range t.Data {
+	if len(t.Data) == 0 {
+		key := lang + "\x00" + t.ID
+		if out, ok := c.static.Load(key); ok {
+			return out.(string)
+		}
+		out := c.renderData(lang, t, nil, depth)
+		if c.ids[lang][t.ID] != "" || c.ids[defaultLang][t.ID] != "" {
+			c.static.Store(key, out) // bounded: messages of the catalog only
+		}
+		return out
+	}
+	return c.renderData(lang, t, t.Data, depth)
+}
+
+// renderData renders t's message with data.
+func (c *Catalog) renderData(lang string, t flows.Text, values map[string]any, depth int) string {
+	data := make(map[string]any, len(values))
+	for k, v := range values {
 		if n, ok := bigCount(k, v); ok {
 			data[k] = FormatNumber(lang, n)
 			continue

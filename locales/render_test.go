@@ -2,6 +2,7 @@ package locales
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -272,5 +273,34 @@ func BenchmarkRender(b *testing.B) {
 		if c.Render("id", text) == "" {
 			b.Fatal("empty")
 		}
+	}
+}
+
+// TestStaticMessagesCached: a message without data renders from the cache
+// exactly as it rendered the first time, in each language; a Text whose ID
+// is not in the catalog is rendered, never kept (so that no ID from
+// elsewhere can grow the cache).
+func TestStaticMessagesCached(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Languages {
+		for id := range c.ids[defaultLang] {
+			first := c.Render(lang, flows.T(id))
+			if again := c.Render(lang, flows.T(id)); again != first {
+				t.Fatalf("%s %s: %q, then %q from the cache", lang, id, first, again)
+			}
+		}
+	}
+	before := 0
+	c.static.Range(func(any, any) bool { before++; return true })
+	for i := range 100 {
+		c.Render("id", flows.T(fmt.Sprintf("not_a_message_%d", i)))
+	}
+	after := 0
+	c.static.Range(func(any, any) bool { after++; return true })
+	if after != before {
+		t.Errorf("the cache grew from %d to %d with IDs not in the catalog", before, after)
 	}
 }
