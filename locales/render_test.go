@@ -304,3 +304,25 @@ func TestStaticMessagesCached(t *testing.T) {
 		t.Errorf("the cache grew from %d to %d with IDs not in the catalog", before, after)
 	}
 }
+
+// BenchmarkRenderStatic: a message without data from the cache against
+// running its template (BENCHMARKS.md).
+func BenchmarkRenderStatic(b *testing.B) {
+	c, _ := New()
+	t := flows.T("reg_title")
+	if c.ids[defaultLang]["reg_title"] == "" {
+		b.Fatal("reg_title is not in the catalog")
+	}
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.Render("id", t)
+		}
+	})
+	b.Run("template", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.renderData("id", t, nil, 0)
+		}
+	})
+}
