@@ -181,7 +181,6 @@ func twoSenders(tb testing.TB, owners int, killAt float64) (env, store.Campaign,
 		waitFor(tb, 60*time.Second, "the share before the kill", func() bool {
 			return e.count(tb, "sent", "blocked") >= int(killAt*float64(owners))
 		})
-		k.at = time.Now()
 		if err := a.Process.Signal(syscall.SIGKILL); err != nil {
 			tb.Fatal(err)
 		}
