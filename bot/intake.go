@@ -424,27 +424,27 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64) (raws []json.RawMess
 func (b *Bot) decodeBatch(ctx context.Context, raws []json.RawMessage, offset int64) (ins []store.Inbound, decoded []*tgm.Update, next int64) {
 	next = offset
 	for _, raw := range raws {
-		var head struct {
-			ID int64 `json:"update_id"`
-		}
 		u := new(tgm.Update)
 		err := json.Unmarshal(raw, u)
-		if err == nil {
-			head.ID = u.ID
-		} else {
+		id := u.ID
+		if err != nil {
 			// Only the id, from an update the library cannot read.
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
 			_ = json.Unmarshal(raw, &head)
+			id = head.ID
 		}
-		if head.ID >= next {
-			next = head.ID + 1
+		if id >= next {
+			next = id + 1
 		}
-		if err == nil && head.ID != 0 {
-			ins = append(ins, store.Inbound{UpdateID: head.ID, ChatID: chatOf(u), Raw: raw})
+		if err == nil && id != 0 {
+			ins = append(ins, store.Inbound{UpdateID: id, ChatID: chatOf(u), Raw: raw})
 			decoded = append(decoded, u)
 			continue
 		}
-		b.deadLetter(ctx, head.ID, raw, err)
-		if in, ok := senderOnly(head.ID, raw); ok {
+		b.deadLetter(ctx, id, raw, err)
+		if in, ok := senderOnly(id, raw); ok {
 			ins = append(ins, in)
 			decoded = append(decoded, nil)
 		}

@@ -26,7 +26,7 @@ func fullSession() *store.Session {
 		},
 		History: []string{"ask_nama", "ask_nik", "ask_modal"},
 		Tries:   2, Then: "/pelatihan 12",
-		Drafts: map[string]Draft{
+		Drafts: map[string]store.Draft{
 			"pinjaman": {FlowVersion: 1, State: "ask_nomor", Data: map[string]string{"nomor": "UPDB-2026-0001"},
 				History: []string{"start"}, SavedAt: time.Date(2026, 11, 30, 9, 30, 0, 123456789, wib)},
 			"kosong": {},
@@ -36,14 +36,12 @@ func fullSession() *store.Session {
 	}
 }
 
-type Draft = store.Draft
-
 // sameInstants puts the times of s in UTC, as a decoded session has them.
 func sameInstants(s *store.Session) *store.Session {
 	c := *s
 	c.UpdatedAt = c.UpdatedAt.UTC()
 	if c.Drafts != nil {
-		c.Drafts = map[string]Draft{}
+		c.Drafts = map[string]store.Draft{}
 		for k, d := range s.Drafts {
 			if !d.SavedAt.IsZero() {
 				d.SavedAt = d.SavedAt.UTC()

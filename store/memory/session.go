@@ -50,13 +50,13 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 	if e, ok := s.liveSession(chatID, now); ok {
 		var err error
 		c.SessionRaw = slices.Clone(e.raw)
-		if c.Session, err = decode(e.raw); err != nil {
+		if c.Session, err = store.DecodeSession(e.raw); err != nil {
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}
 	}
 	if e, ok := s.liveOwed(chatID, now); ok {
 		var err error
-		if c.Owed, err = decodeOwed(e.raw); err != nil {
+		if c.Owed, err = store.DecodeOwed(e.raw); err != nil {
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}
 	}
@@ -193,7 +193,7 @@ func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error)
 	if !ok {
 		return nil, fmt.Errorf("load owed chat %d: %w", chatID, store.ErrNotFound)
 	}
-	return decodeOwed(e.raw)
+	return store.DecodeOwed(e.raw)
 }
 
 // OwedChats implements store.SessionStore.
@@ -225,7 +225,7 @@ func (s *Store) Load(ctx context.Context, chatID int64) (*store.Session, error) 
 	if !ok {
 		return nil, fmt.Errorf("load chat %d: %w", chatID, store.ErrNotFound)
 	}
-	sess, err := decode(e.raw)
+	sess, err := store.DecodeSession(e.raw)
 	if err != nil {
 		return nil, fmt.Errorf("load chat %d: %w", chatID, err)
 	}
@@ -285,12 +285,4 @@ func (s *Store) sweep(now time.Time) {
 			delete(s.sessions, id)
 		}
 	}
-}
-
-func decode(raw []byte) (*store.Session, error) {
-	return store.DecodeSession(raw)
-}
-
-func decodeOwed(raw []byte) (*store.Owed, error) {
-	return store.DecodeOwed(raw)
 }

@@ -134,7 +134,7 @@ func (s *Store) Claim(ctx context.Context, chatID, updateID int64) (*store.Claim
 		}
 	}
 	if raw, ok := res[2].(string); ok {
-		if c.Owed, err = decodeOwed(raw); err != nil {
+		if c.Owed, err = store.DecodeOwed([]byte(raw)); err != nil {
 			_ = s.Abort(context.WithoutCancel(ctx), c)
 			return nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 		}
@@ -280,7 +280,7 @@ func (s *Store) LoadOwed(ctx context.Context, chatID int64) (*store.Owed, error)
 	if err != nil {
 		return nil, fmt.Errorf("load owed chat %d: %w", chatID, err)
 	}
-	return decodeOwed(raw)
+	return store.DecodeOwed([]byte(raw))
 }
 
 // OwedChats implements store.SessionStore with SCAN over the store's
@@ -310,10 +310,6 @@ func encodeOwed(o *store.Owed) (version string, raw []byte) {
 	return strconv.FormatInt(o.Version, 10), store.EncodeOwed(o)
 }
 
-func decodeOwed(raw string) (*store.Owed, error) {
-	return store.DecodeOwed([]byte(raw))
-}
-
 // escapeGlob escapes SCAN's pattern characters in a literal prefix.
 func escapeGlob(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`, "]", `\]`)
@@ -329,7 +325,7 @@ func (s *Store) Load(ctx context.Context, chatID int64) (*store.Session, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load chat %d: %w", chatID, err)
 	}
-	sess, err := decode(raw)
+	sess, err := store.DecodeSession([]byte(raw))
 	if err != nil {
 		return nil, fmt.Errorf("load chat %d: %w", chatID, err)
 	}
@@ -343,8 +339,4 @@ func (s *Store) Delete(ctx context.Context, chatID int64) error {
 		return fmt.Errorf("delete chat %d: %w", chatID, err)
 	}
 	return nil
-}
-
-func decode(raw string) (*store.Session, error) {
-	return store.DecodeSession([]byte(raw))
 }
