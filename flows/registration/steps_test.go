@@ -206,6 +206,15 @@ func TestEditFromSummary(t *testing.T) {
 	h.Send(owner, "alamat")
 	ft.Want(t, h.Send(owner, "kembali"), "reg_editpick")
 	ft.Want(t, h.Send(owner, "modalnya dong"), "reg_editpick_choose")
+	// Typed "simpan", "selesai" or "ringkasan" in the field menu: the
+	// summary again, with its Simpan button (nothing saved without it).
+	for _, typed := range []string{"Simpan", "selesai", "ringkasan"} {
+		ft.Want(t, h.Send(owner, typed), "reg_summary")
+		if n := len(registrations(t, h, owner)); n != 0 {
+			t.Fatalf("%q in the field menu saved %d registrations", typed, n)
+		}
+		h.Send(owner, "ubah")
+	}
 	h.Send(owner, "kembali")
 	ft.Want(t, h.Send(owner, "simpan"), "reg_saved", "menu_prompt")
 	r := registrations(t, h, owner)[0]
