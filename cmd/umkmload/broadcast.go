@@ -28,16 +28,22 @@ func runBroadcast(ctx context.Context, args []string, out, errOut io.Writer) err
 	perChat := fs.Int("limit-chat", 1, "the fake's limit of proactive messages to one chat in any one-second window")
 	chatting := fs.Int("chatting", 0, "closed-loop owners registering new businesses while the campaign runs")
 	stall := fs.Duration("stall", 60*time.Second, "give up when the campaign sends nothing for this long")
+	replicas := fs.Int("replicas", 1, "bot processes sharing the stores (1–4), each with its share of SEND_LIMIT, as README asks of operators")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if c.owners < 1 || *rate < 1 || *rate > 30 || *global < 0 || *perChat < 0 || *chatting < 0 || *stall <= 0 {
-		return fmt.Errorf("need --owners ≥ 1, --rate 1–30, --limit-global, --limit-chat, --chatting ≥ 0 and --stall > 0")
+	if c.owners < 1 || *rate < 1 || *rate > 30 || *global < 0 || *perChat < 0 || *chatting < 0 || *stall <= 0 ||
+		*replicas < 1 || *replicas > 4 {
+		return fmt.Errorf("need --owners ≥ 1, --rate 1–30, --limit-global, --limit-chat, --chatting ≥ 0, --stall > 0 and --replicas 1–4")
 	}
 	b := &bcRun{rate: *rate, limits: telegramtest.Limits{Global: *global, PerChat: *perChat},
-		chatting: *chatting, stall: *stall, staff: c.userBase - 1, marker: "umkmload-" + randomName(8)}
+		chatting: *chatting, stall: *stall, staff: c.userBase - 1, marker: "umkmload-" + randomName(8), replicas: *replicas}
+	sendLimit := *global
+	if *global > 0 {
+		sendLimit = max(1, *global / *replicas)
+	}
 	c.env = map[string]string{"STAFF_IDS": strconv.FormatInt(b.staff, 10), "BROADCAST_RATE": strconv.Itoa(*rate),
-		"QUIET_HOURS": "off", "SEND_LIMIT": strconv.Itoa(*global)}
+		"QUIET_HOURS": "off", "SEND_LIMIT": strconv.Itoa(sendLimit), "REPLICA_ID": "umkmload-1"}
 	h, err := setup(ctx, c, out)
 	if err != nil {
 		return err
@@ -70,6 +76,50 @@ type bcRun struct {
 	// marker is in the announcement's text: it tells the broadcast's
 	// messages from every other.
 	marker string
+	// replicas counts the bot processes; others are those beside h.Bot.
+	replicas int
+	others   []*BotProc
+}
+
+// startOthers starts the replicas beside h.Bot: the same binary and
+// environment, each with its own REPLICA_ID.
+func (b *bcRun) startOthers() error {
+	for i := 2; i <= b.replicas; i++ {
+		env := slices.DeleteFunc(slices.Clone(b.h.Bot.Env), func(kv string) bool { return strings.HasPrefix(kv, "REPLICA_ID=") })
+		p := &BotProc{Path: b.h.Bot.Path, Env: append(env, "REPLICA_ID=umkmload-"+strconv.Itoa(i)), Log: b.h.logFile}
+		if err := p.Start(); err != nil {
+			return err
+		}
+		b.others = append(b.others, p)
+	}
+	return nil
+}
+
+// cpu is the CPU time of every replica so far.
+func (b *bcRun) cpu() (time.Duration, error) {
+	var sum time.Duration
+	for _, p := range append([]*BotProc{b.h.Bot}, b.others...) {
+		t, err := procCPU(p.Pid())
+		if err != nil {
+			return 0, fmt.Errorf("read the bot's CPU time: %w", err)
+		}
+		sum += t
+	}
+	return sum, nil
+}
+
+// stop stops every replica; the error is the first replica's that did not
+// exit cleanly.
+func (b *bcRun) stop() error {
+	var first error
+	for _, p := range append(b.others, b.h.Bot) {
+		if p.Running() {
+			if err := p.Stop(30 * time.Second); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // bcReport is the outcome of a broadcast run.
@@ -97,6 +147,8 @@ type bcReport struct {
 	chats, chatsDone, chatsStuck       int
 	chatLatencies                      []time.Duration
 	chatsCut                           int
+	replicas                           int
+	perSender                          []string // "worker count", per outbox sender
 	stopErr                            error
 	staffErr                           string
 }
@@ -142,13 +194,16 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	if err := h.StartBot(ctx); err != nil {
 		return nil, err
 	}
-	pid := h.Bot.Pid()
-	cpu0, err := procCPU(pid)
+	defer func() { _ = b.stop() }() // a run cut short
+	if err := b.startOthers(); err != nil {
+		return nil, err
+	}
+	cpu0, err := b.cpu()
 	if err != nil {
-		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+		return nil, err
 	}
 	rep := &bcReport{owners: len(owners), rate: b.rate, global: b.limits.Global, perChatLimit: b.limits.PerChat,
-		chatters: b.chatting, think: h.c.think}
+		chatters: b.chatting, think: h.c.think, replicas: b.replicas}
 	logf := func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }
 	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf}
 	chat := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf,
@@ -160,7 +215,7 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	if !staff.Done {
 		rep.staffErr = fmt.Sprintf("the staff's /siaran did not get through (stuck after %q, %s; not understood: %q)",
 			staff.Stuck, staff.Failed, staff.Unexpected)
-		rep.stopErr = h.Bot.Stop(30 * time.Second)
+		rep.stopErr = b.stop()
 		return rep, nil
 	}
 	rep.sent = time.Now()
@@ -196,13 +251,13 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	b.await(ctx, rep)
 	stopChat()
 	wg.Wait()
-	cpu1, err := procCPU(pid)
+	cpu1, err := b.cpu()
 	if err != nil {
-		return nil, fmt.Errorf("read the bot's CPU time: %w", err)
+		return nil, err
 	}
 	rep.cpu = cpu1 - cpu0
 	// Stopped, the bot sends nothing more: what the fake holds now is all.
-	rep.stopErr = h.Bot.Stop(30 * time.Second)
+	rep.stopErr = b.stop()
 	for _, r := range results {
 		// The answers of a conversation cut short when the campaign ended
 		// count too: they were answered during it.
@@ -298,6 +353,23 @@ func (b *bcRun) tally(ctx context.Context, rep *bcReport, owners []*Owner) error
 			Scan(&rep.audience); err != nil {
 			return fmt.Errorf("count the campaign's outbox rows: %w", err)
 		}
+		// Which sender sent each row (the replicas' senders share the campaign).
+		rows, err := conn.Query(ctx, `SELECT worker, count(*) FROM outbox
+			WHERE campaign_id = $1 AND status = 'sent' GROUP BY worker ORDER BY worker`, rep.campaign)
+		if err != nil {
+			return fmt.Errorf("count the campaign's rows per sender: %w", err)
+		}
+		for rows.Next() {
+			var w string
+			var n int
+			if err := rows.Scan(&w, &n); err != nil {
+				return fmt.Errorf("count the campaign's rows per sender: %w", err)
+			}
+			rep.perSender = append(rep.perSender, fmt.Sprintf("%s %d", w, n))
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("count the campaign's rows per sender: %w", err)
+		}
 	}
 	got := map[int64]int{}
 	var times []time.Time
@@ -376,6 +448,10 @@ func (r *bcReport) print(w io.Writer) {
 		stop = r.stopErr.Error()
 	}
 	fmt.Fprintf(w, "\nbroadcast run\n")
+	if r.replicas > 1 {
+		fmt.Fprintf(w, "  replicas                 %d bot processes on the same stores, each with SEND_LIMIT %d; sent per sender: %s\n",
+			r.replicas, max(1, r.global/r.replicas), strings.Join(r.perSender, ", "))
+	}
 	if r.staffErr != "" {
 		fmt.Fprintf(w, "  %s\n  final SIGTERM            %s\nFAIL\n", r.staffErr, stop)
 		return
@@ -401,7 +477,7 @@ func (r *bcReport) print(w io.Writer) {
   429 answered             %d by the global limit, %d by the per-chat limit (per-chat violations)
   refused sends            broadcast %d, progress message %d, replies %d
   staff progress message   sent %d, edited %d times; last: %q
-  bot CPU                  %v over the campaign = %s per message or update (%d messages, %d updates)
+  bot CPU                  %v over the campaign (every replica) = %s per message or update (%d messages, %d updates)
 `, r.campaign, r.toldCount, r.audience, r.reached, r.owners, r.missing, r.doubled, r.extra, r.stray,
 		r.duration.Round(time.Millisecond), r.last.Sub(r.sent).Round(time.Millisecond),
 		achieved, 100*achieved/float64(r.rate), r.rate, r.peak, r.peakAll, r.global, r.perChatLimit,
