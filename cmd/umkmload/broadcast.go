@@ -81,6 +81,10 @@ type bcRun struct {
 	others   []*BotProc
 }
 
+// replicaSettle is how long replicas get to share the partitions after
+// they start (bot.LeaseTTL).
+const replicaSettle = 5 * time.Second
+
 // startOthers starts the replicas beside h.Bot: the same binary and
 // environment, each with its own REPLICA_ID.
 func (b *bcRun) startOthers() error {
@@ -197,6 +201,17 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 	defer func() { _ = b.stop() }() // a run cut short
 	if err := b.startOthers(); err != nil {
 		return nil, err
+	}
+	if len(b.others) > 0 {
+		// The replicas spread the chats' partitions among themselves within
+		// a few seconds of a start (a balance each second); the campaign and
+		// the chatting owners come after that, as they would in production.
+		fmt.Fprintf(h.out, "%d replicas started; letting them share the partitions for %v …\n", b.replicas, replicaSettle)
+		select {
+		case <-time.After(replicaSettle):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	cpu0, err := b.cpu()
 	if err != nil {
