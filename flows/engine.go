@@ -45,7 +45,9 @@ type Config struct {
 	// Shortcut, when set, names the command ("/pelatihan") that free text
 	// typed outside a form asks for ("daftar pelatihan", "cek pinjaman"),
 	// or returns "". It is also asked for text typed at a step that only
-	// reads buttons. A command no flow claims is ignored.
+	// reads buttons, and for a command no flow claims, as "/name" (it may
+	// name the command meant: "/cekpinjaman"). A command it returns that
+	// no flow claims is ignored.
 	Shortcut func(text string) string
 	// StopFlow, when set, names the flow started when someone outside a
 	// form types "berhenti" or "stop": they may mean the announcements.
@@ -268,6 +270,13 @@ func (e *Engine) command(c *Ctx, cmd string) error {
 		return e.global(c, w)
 	}
 	f := e.commands[cmd]
+	if f == nil {
+		// A command guessed from its name ("/cekpinjaman" for /pinjaman).
+		if guess, _, ok := ParseCommand(e.shortcutCommand(c, "/"+cmd)); ok && guess != cmd {
+			c.Update.Command = guess
+			return e.command(c, guess)
+		}
+	}
 	if f == nil || (f.StaffOnly && !c.IsStaff()) {
 		c.Say("err_unknown_command")
 		return nil

@@ -36,8 +36,10 @@ func TestLinkHappyPath(t *testing.T) {
 			if s := f.Session(ownerA); strings.Contains(strings.Join(mapValues(s.Data), " "), "0003") {
 				t.Errorf("the session keeps the NIK: %v", s.Data)
 			}
-			// Later visits go straight to the loan.
+			// Later visits go straight to the loan, also by the command
+			// owners guess from the menu's "Cek Pinjaman".
 			ft.Want(t, f.do(t, ownerA, "/pinjaman"), "loan_card", "loan_view_prompt")
+			ft.Want(t, f.do(t, ownerA, "/cekpinjaman"), "loan_card", "loan_view_prompt")
 		})
 	}
 }

@@ -157,13 +157,38 @@ var shortcuts = []struct{ phrase, cmd string }{
 // ("daftar pelatihan" → "/pelatihan", "cek pinjaman saya" → "/pinjaman",
 // "data saya" → "/datasaya"), or "". The engine calls it
 // (flows.Config.Shortcut).
+//
+// A command no flow claims comes here too, as typed ("/cekpinjaman",
+// "/daftarusaha", "/jadwal_pelatihan"): it names the command whose phrase
+// it contains, spaces left out.
 func Shortcut(text string) string {
+	if name, ok := strings.CutPrefix(strings.TrimSpace(text), "/"); ok {
+		return guessCommand(name)
+	}
 	words := strings.Fields(field.Normalize(text))
 	if len(words) == 0 || len(words) > 12 {
 		return ""
 	}
 	for _, sc := range shortcuts {
 		if containsPhrase(words, strings.Fields(sc.phrase)) {
+			return sc.cmd
+		}
+	}
+	return ""
+}
+
+// guessCommand finds the shortcut whose phrase, without its spaces, is in
+// a command name that no flow claims ("cekpinjaman" holds "pinjam");
+// "" when none is, or the name is too short to tell.
+func guessCommand(name string) string {
+	name, _, _ = strings.Cut(name, "@") // "/cekpinjaman@umkmbot"
+	name, _, _ = strings.Cut(name, " ")
+	name = strings.ReplaceAll(field.Normalize(name), " ", "") // "jadwal_pelatihan"
+	if len(name) < 4 {
+		return ""
+	}
+	for _, sc := range shortcuts {
+		if strings.Contains(name, strings.ReplaceAll(sc.phrase, " ", "")) {
 			return sc.cmd
 		}
 	}

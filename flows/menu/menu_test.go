@@ -26,6 +26,16 @@ func TestShortcut(t *testing.T) {
 		{"UPDB-2026-0042", ""},
 		{"Kue Basah Bu Siti", ""},
 		{"datang", ""},
+		// Commands no flow claims, as typed: the command they name.
+		{"/cekpinjaman", "/pinjaman"},
+		{"/CekPinjaman@umkm_bot", "/pinjaman"},
+		{"/daftarusaha", "/daftar"},
+		{"/daftarpelatihan", "/pelatihan"},
+		{"/jadwal_pelatihan", "/pelatihan"},
+		{"/lihatdatasaya", "/datasaya"},
+		{"/hack", ""},
+		{"/cek", ""},
+		{"/", ""},
 	}
 	for _, tt := range tests {
 		if got := Shortcut(tt.in); got != tt.want {
