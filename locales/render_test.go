@@ -260,6 +260,33 @@ func TestRealCatalog(t *testing.T) {
 	}
 }
 
+// TestEnglishCounts: English counts agree with their noun, where the
+// Indonesian needs no plural.
+func TestEnglishCounts(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text flows.Text
+		want string
+	}{
+		{flows.T("data_kept_loans", "Count", 1), "• 1 revolving-fund loan record (UPDB archive rules)"},
+		{flows.T("data_kept_loans", "Count", 3), "• 3 revolving-fund loan records (UPDB archive rules)"},
+		{flows.T("data_kept_other", "Count", 1, "Kind", "x"), "• 1 record of x"},
+		{flows.T("data_kept_other", "Count", 2, "Kind", "x"), "• 2 records of x"},
+		{flows.T("data_del_consents", "Count", 1), "• 1 consent record;"},
+		{flows.T("data_del_consents", "Count", 2), "• 2 consent records;"},
+	} {
+		if got := c.Render("en", tt.text); got != tt.want {
+			t.Errorf("%s %v = %q, want %q", tt.text.ID, tt.text.Data, got, tt.want)
+		}
+	}
+	if got := c.Render("id", flows.T("data_kept_loans", "Count", 3)); got != "• 3 catatan pinjaman dana bergulir (aturan kearsipan UPDB)" {
+		t.Errorf("data_kept_loans id = %q", got)
+	}
+}
+
 func BenchmarkRender(b *testing.B) {
 	c, err := New()
 	if err != nil {
