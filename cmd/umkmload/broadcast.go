@@ -150,6 +150,7 @@ type bcReport struct {
 	think                              time.Duration
 	chats, chatsDone, chatsStuck       int
 	chatLatencies                      []time.Duration
+	chatSteps                          map[string][]time.Duration // the same by the question answered
 	chatsCut                           int
 	replicas                           int
 	perSender                          []string // "worker count", per outbox sender
@@ -278,6 +279,12 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 		// count too: they were answered during it.
 		rep.updates += r.Answered + 1
 		rep.chatLatencies = append(rep.chatLatencies, r.Latencies...)
+		for q, ds := range r.Steps {
+			if rep.chatSteps == nil {
+				rep.chatSteps = map[string][]time.Duration{}
+			}
+			rep.chatSteps[q] = append(rep.chatSteps[q], ds...)
+		}
 		if r.Failed == "run cancelled" {
 			rep.chatsCut++
 			continue
@@ -502,6 +509,7 @@ func (r *bcReport) print(w io.Writer) {
 		fmt.Fprintf(w, "  chatting owners          %d (think %v): %d registrations completed, %d cut short by the campaign's end, %d stuck; %d answers, reply latency p50 %v · p99 %v · max %v\n",
 			r.chatters, r.think, r.chatsDone, r.chatsCut, r.chatsStuck, len(r.chatLatencies), percentile(r.chatLatencies, 50).Round(10*time.Microsecond),
 			percentile(r.chatLatencies, 99).Round(10*time.Microsecond), percentile(r.chatLatencies, 100).Round(10*time.Microsecond))
+		printSlowest(w, r.chatSteps)
 	}
 	fmt.Fprintf(w, "  final SIGTERM            %s\n", stop)
 	if r.fail() {

@@ -212,28 +212,34 @@ load run (%s)
 		percentile(r.latencies, 50).Round(10*time.Microsecond), percentile(r.latencies, 90).Round(10*time.Microsecond),
 		percentile(r.latencies, 99).Round(10*time.Microsecond), percentile(r.latencies, 100).Round(10*time.Microsecond),
 		r.cpu.Round(time.Millisecond), perUpdate.Round(time.Microsecond), r.rssKB/1024, r.peakKB/1024, r.dupPrompts, r.unexpected, stop)
-	if len(r.steps) > 0 {
-		// Where the tail is: the answers whose reply took longest at p99.
-		type step struct {
-			q        string
-			p50, p99 time.Duration
-			n        int
-		}
-		var list []step
-		for q, ds := range r.steps {
-			slices.Sort(ds)
-			list = append(list, step{q, percentile(ds, 50), percentile(ds, 99), len(ds)})
-		}
-		slices.SortFunc(list, func(a, b step) int { return cmp.Compare(b.p99, a.p99) })
-		fmt.Fprintln(w, "  slowest answers (p99, by the question answered)")
-		for _, st := range list[:min(5, len(list))] {
-			fmt.Fprintf(w, "    %-22s p50 %v · p99 %v (%d answers)\n", st.q,
-				st.p50.Round(10*time.Microsecond), st.p99.Round(10*time.Microsecond), st.n)
-		}
-	}
+	printSlowest(w, r.steps)
 	if r.fail() {
 		fmt.Fprintln(w, "FAIL")
 	} else {
 		fmt.Fprintln(w, "PASS")
+	}
+}
+
+// printSlowest prints where the tail is: the five questions whose answers
+// took longest at p99 (nothing without answers).
+func printSlowest(w io.Writer, steps map[string][]time.Duration) {
+	if len(steps) == 0 {
+		return
+	}
+	type step struct {
+		q        string
+		p50, p99 time.Duration
+		n        int
+	}
+	var list []step
+	for q, ds := range steps {
+		slices.Sort(ds)
+		list = append(list, step{q, percentile(ds, 50), percentile(ds, 99), len(ds)})
+	}
+	slices.SortFunc(list, func(a, b step) int { return cmp.Compare(b.p99, a.p99) })
+	fmt.Fprintln(w, "  slowest answers (p99, by the question answered)")
+	for _, st := range list[:min(5, len(list))] {
+		fmt.Fprintf(w, "    %-22s p50 %v · p99 %v (%d answers)\n", st.q,
+			st.p50.Round(10*time.Microsecond), st.p99.Round(10*time.Microsecond), st.n)
 	}
 }
