@@ -13,7 +13,8 @@ import (
 type sent struct{ left, back time.Time }
 
 // sendThrough runs count senders at once through w, each taking took(i) on
-// its way, in virtual time, and returns what they did.
+// its way, and returns what they did. It runs inside a synctest bubble only:
+// its clock and sleeps are virtual, never the machine's.
 func sendThrough(t *testing.T, w *sendWindow, count int, took func(i int) time.Duration) []sent {
 	t.Helper()
 	var mu sync.Mutex
@@ -126,7 +127,7 @@ func TestSendWindow(t *testing.T) {
 		})
 	})
 	t.Run("replies go before proactive messages", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) { // virtual time: the sleeps below take no wall-clock time
 			w := newSendWindow(3, span)
 			var mu sync.Mutex
 			var proactive []time.Time

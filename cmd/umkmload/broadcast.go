@@ -38,12 +38,11 @@ func runBroadcast(ctx context.Context, args []string, out, errOut io.Writer) err
 	}
 	b := &bcRun{rate: *rate, limits: telegramtest.Limits{Global: *global, PerChat: *perChat},
 		chatting: *chatting, stall: *stall, staff: c.userBase - 1, marker: "umkmload-" + randomName(8), replicas: *replicas}
-	sendLimit := *global
 	if *global > 0 {
-		sendLimit = max(1, *global / *replicas)
+		b.sendLimit = max(1, *global / *replicas)
 	}
 	c.env = map[string]string{"STAFF_IDS": strconv.FormatInt(b.staff, 10), "BROADCAST_RATE": strconv.Itoa(*rate),
-		"QUIET_HOURS": "off", "SEND_LIMIT": strconv.Itoa(sendLimit), "REPLICA_ID": "umkmload-1"}
+		"QUIET_HOURS": "off", "SEND_LIMIT": strconv.Itoa(b.sendLimit), "REPLICA_ID": "umkmload-1"}
 	h, err := setup(ctx, c, out)
 	if err != nil {
 		return err
@@ -79,6 +78,9 @@ type bcRun struct {
 	// replicas counts the bot processes; others are those beside h.Bot.
 	replicas int
 	others   []*BotProc
+	// sendLimit is each replica's SEND_LIMIT, its share of the fake's
+	// global limit (0: none).
+	sendLimit int
 }
 
 // replicaSettle is how long replicas get to share the partitions after
@@ -152,7 +154,7 @@ type bcReport struct {
 	chatLatencies                      []time.Duration
 	chatSteps                          map[string][]time.Duration // the same by the question answered
 	chatsCut                           int
-	replicas                           int
+	replicas, sendLimit                int
 	perSender                          []string // "worker count", per outbox sender
 	stopErr                            error
 	staffErr                           string
@@ -219,7 +221,8 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 		return nil, err
 	}
 	rep := &bcReport{owners: len(owners), rate: b.rate, global: b.limits.Global, perChatLimit: b.limits.PerChat,
-		chatters: b.chatting, think: h.c.think, replicas: b.replicas}
+		chatters: b.chatting, think: h.c.think, replicas: b.replicas, sendLimit: b.sendLimit,
+		chatSteps: map[string][]time.Duration{}}
 	logf := func(format string, args ...any) { fmt.Fprintf(h.out, format+"\n", args...) }
 	p := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf}
 	chat := &Player{Fake: h.Fake.Server, Inbox: h.Inbox, Timeout: h.c.timeout, Verbose: h.c.verbose, Logf: logf,
@@ -280,9 +283,6 @@ func (b *bcRun) run(ctx context.Context) (*bcReport, error) {
 		rep.updates += r.Answered + 1
 		rep.chatLatencies = append(rep.chatLatencies, r.Latencies...)
 		for q, ds := range r.Steps {
-			if rep.chatSteps == nil {
-				rep.chatSteps = map[string][]time.Duration{}
-			}
 			rep.chatSteps[q] = append(rep.chatSteps[q], ds...)
 		}
 		if r.Failed == "run cancelled" {
@@ -472,7 +472,7 @@ func (r *bcReport) print(w io.Writer) {
 	fmt.Fprintf(w, "\nbroadcast run\n")
 	if r.replicas > 1 {
 		fmt.Fprintf(w, "  replicas                 %d bot processes on the same stores, each with SEND_LIMIT %d; sent per sender: %s\n",
-			r.replicas, max(1, r.global/r.replicas), strings.Join(r.perSender, ", "))
+			r.replicas, r.sendLimit, strings.Join(r.perSender, ", "))
 	}
 	if r.staffErr != "" {
 		fmt.Fprintf(w, "  %s\n  final SIGTERM            %s\nFAIL\n", r.staffErr, stop)

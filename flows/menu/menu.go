@@ -162,7 +162,7 @@ var shortcuts = []struct{ phrase, cmd string }{
 // "/daftarusaha", "/jadwal_pelatihan"): it names the command whose phrase
 // it contains, spaces left out.
 func Shortcut(text string) string {
-	if name, ok := strings.CutPrefix(strings.TrimSpace(text), "/"); ok {
+	if name, _, ok := flows.ParseCommand(text); ok {
 		return guessCommand(name)
 	}
 	words := strings.Fields(field.Normalize(text))
@@ -178,15 +178,10 @@ func Shortcut(text string) string {
 }
 
 // guessCommand finds the shortcut whose phrase, without its spaces, is in
-// a command name that no flow claims ("cekpinjaman" holds "pinjam");
-// "" when none is, or the name is too short to tell.
+// a command name that no flow claims ("cekpinjaman" holds "pinjam"), or
+// "" when none is.
 func guessCommand(name string) string {
-	name, _, _ = strings.Cut(name, "@") // "/cekpinjaman@umkmbot"
-	name, _, _ = strings.Cut(name, " ")
 	name = strings.ReplaceAll(field.Normalize(name), " ", "") // "jadwal_pelatihan"
-	if len(name) < 4 {
-		return ""
-	}
 	for _, sc := range shortcuts {
 		if strings.Contains(name, strings.ReplaceAll(sc.phrase, " ", "")) {
 			return sc.cmd
