@@ -131,6 +131,8 @@ func FuzzWords(f *testing.F) {
 		IsStop(s)
 		IsHave(s)
 		IsChange(s)
+		IsDone(s)
+		IsSave(s)
 		IsFullGreeting(s)
 		Normalize(s)
 		_, err := MatchSector(s)

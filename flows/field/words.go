@@ -294,3 +294,27 @@ func IsChange(s string) bool {
 	w := wordsOf(s)
 	return len(w.words) > 0 && len(w.words) <= 4 && inList(changeWords, "", w.words[0])
 }
+
+// saveWords ask to save what was shown ("simpan aja", "simpen dong").
+var saveWords = []string{"simpan", "simpen", "smpn", "simpan sekarang", "simpan data", "simpan datanya",
+	"langsung simpan", "save", "save it"}
+
+// IsSave reports whether the whole message asks to save (saveWords; a
+// trailing "aja" or "dong" is dropped first).
+func IsSave(s string) bool { w := wordsOf(s); return inList(saveWords, w.raw, w.joined()) }
+
+// doneWords say the owner is done with a list of things to change, because
+// nothing is left ("sudah", "gak ada") or to see the whole again
+// ("ringkasan"); asking to save (IsSave) says it too.
+var doneWords = []string{"selesai", "sudah", "udah", "sdh", "sudah benar",
+	"sudah betul", "sudah semua", "sudah itu", "itu", "cukup", "tidak ada", "gak ada",
+	"ga ada", "nggak ada", "ringkasan", "lihat ringkasan", "kembali ke ringkasan", "done", "finished",
+	"nothing", "nothing else", "summary", "back to summary"}
+
+// IsDone reports whether the whole message says the owner is done
+// changing things (doneWords; a trailing "aja", "dong" or "pak" is
+// dropped first, so "itu aja" is "itu").
+func IsDone(s string) bool {
+	w := wordsOf(s)
+	return inList(doneWords, w.raw, w.joined()) || inList(saveWords, w.raw, w.joined())
+}

@@ -102,6 +102,30 @@ func TestGreetingAndStop(t *testing.T) {
 	}
 }
 
+func TestIsDone(t *testing.T) {
+	for _, in := range []string{"simpan", "Simpan aja", "simpen", "simpan dong pak", "selesai", "udah", "sudahh",
+		"sudah itu saja", "gak ada", "ringkasan", "kembali ke ringkasan", "done"} {
+		if !IsDone(in) {
+			t.Errorf("IsDone(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"", "alamat", "ubah alamat", "simpan alamat baru", "belum", "nama usaha"} {
+		if IsDone(in) || IsSave(in) {
+			t.Errorf("IsDone or IsSave(%q) = true, want false", in)
+		}
+	}
+	for _, in := range []string{"simpan aja", "Simpen dong", "SIMPAN", "save"} {
+		if !IsSave(in) {
+			t.Errorf("IsSave(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"selesai", "gak ada", "ringkasan", "ya"} {
+		if IsSave(in) {
+			t.Errorf("IsSave(%q) = true, want false", in)
+		}
+	}
+}
+
 func TestHaveAndChange(t *testing.T) {
 	tests := []struct {
 		in           string

@@ -208,7 +208,7 @@ func TestEditFromSummary(t *testing.T) {
 	ft.Want(t, h.Send(owner, "modalnya dong"), "reg_editpick_choose")
 	// Typed "simpan", "selesai" or "ringkasan" in the field menu: the
 	// summary again, with its Simpan button (nothing saved without it).
-	for _, typed := range []string{"Simpan", "selesai", "ringkasan"} {
+	for _, typed := range []string{"Simpan", "simpan aja", "simpen", "selesai", "ringkasan"} {
 		ft.Want(t, h.Send(owner, typed), "reg_summary")
 		if n := len(registrations(t, h, owner)); n != 0 {
 			t.Fatalf("%q in the field menu saved %d registrations", typed, n)
@@ -221,6 +221,18 @@ func TestEditFromSummary(t *testing.T) {
 	if r.BusinessName != "Katering Bu Siti" || r.Kecamatan != "360318" || r.Desa != "" || r.Female ||
 		r.NIK != "3603121203850007" || r.Turnover != 75_000_000 || r.TurnoverMonthly {
 		t.Errorf("saved %+v", r)
+	}
+}
+
+// TestSummarySavesTypedSimpan: "simpen dong" typed at the summary saves,
+// like the Simpan button; a mere "ringkasan" does not.
+func TestSummarySavesTypedSimpan(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	reach(t, h, owner, "summary")
+	ft.Want(t, h.Send(owner, "ringkasan"), "reg_summary_choose")
+	ft.Want(t, h.Send(owner, "simpen dong"), "reg_saved", "menu_prompt")
+	if n := len(registrations(t, h, owner)); n != 1 {
+		t.Fatalf("%d registrations saved, want 1", n)
 	}
 }
 

@@ -120,7 +120,11 @@ func (b *builder) summaryStep() *flows.Step {
 		Example: flows.T("reg_ex_summary"),
 		Text:    true,
 		Handle: func(c *flows.Ctx, in flows.Input) (string, error) {
-			switch yesNo(in, "save", "edit") {
+			answer := yesNo(in, "save", "edit")
+			if answer == "" && field.IsSave(in.Text) { // "simpan aja", "simpen"
+				answer = "save"
+			}
+			switch answer {
 			case "save":
 				if b.edit {
 					return b.update(c)
@@ -237,24 +241,15 @@ var fieldWords = []struct{ state, words string }{
 	{stHalal, "halal|sertifikat halal|status halal"},
 }
 
-// backWords are what owners type in the field menu when they want the
-// summary again: to save ("simpan"), because they are done ("selesai",
-// "sudah") or have nothing to change. The summary has the Simpan button,
-// so nothing is saved without it. ("gak jadi" is a cancel word, handled
-// before any step.)
-var backWords = strings.Split("simpan|selesai|sudah|sudah benar|sudah betul|udah|ringkasan|lihat ringkasan|"+
-	"kembali ke ringkasan|tidak ada|gak ada|"+
-	"save|done|summary|back to summary|nothing", "|")
-
 // typedField finds the field a typed answer names, with "ubah", "ganti" or
-// "perbaiki" in front or not; "back" for the words of backWords.
+// "perbaiki" in front or not. An owner done with changes ("simpan aja",
+// "selesai", "gak ada": field.IsDone) gets "back", the summary again: its
+// Simpan button saves, nothing else does.
 func typedField(s string) string {
-	t := field.Normalize(s)
-	for _, w := range backWords {
-		if t == w {
-			return "back"
-		}
+	if field.IsDone(s) {
+		return "back"
 	}
+	t := field.Normalize(s)
 	for _, verb := range []string{"ubah ", "ganti ", "perbaiki ", "edit "} {
 		t = strings.TrimPrefix(t, verb)
 	}
