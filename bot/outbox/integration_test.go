@@ -107,14 +107,17 @@ func (e env) waitDone(t testing.TB, id int64, timeout time.Duration) {
 
 // checkDelivery checks the campaign's end state: every owner sent or
 // blocked, the blocked ones marked and left out of the next audience, no
-// per-chat limit violated, and with one sender (senders == 1) no global
-// limit violated either. Two independent senders share the global budget
-// through the limiter's slots, but where their messages land in the fake's
-// second also depends on how long each spends on its way, which on a busy
-// machine is the wall clock's business: their global violations are
-// reported, and measured from outside by `umkmload broadcast --replicas`.
-// It returns the number of duplicate messages.
-func (e env) checkDelivery(t *testing.T, c store.Campaign, owners int, blocked map[int64]bool, senders int) int {
+// per-chat limit violated (a chat's gap is 1.1 s against Telegram's 1 s).
+// Global violations are reported, not asserted. The senders here run
+// without the bot's send window: the limiter spaces their slots, but where
+// a message lands in the fake's second also depends on its time on the
+// way, which on a busy machine is the wall clock's business (a campaign
+// here counted 102 in one second once, at 100/s, beside every other
+// package under -race). What keeps serve under Telegram's limit however
+// late messages arrive is the window (TestSendWindow, in virtual time; with
+// replicas, each its share of SEND_LIMIT); `umkmload broadcast` measures
+// it from outside. It returns the number of duplicate messages.
+func (e env) checkDelivery(t *testing.T, c store.Campaign, owners int, blocked map[int64]bool) int {
 	t.Helper()
 	st, err := e.db.CampaignStats(t.Context(), c.ID)
 	want := store.CampaignStats{Total: owners, Sent: owners - len(blocked), Blocked: len(blocked)}
@@ -144,11 +147,8 @@ func (e env) checkDelivery(t *testing.T, c store.Campaign, owners int, blocked m
 	if perChat != 0 {
 		t.Errorf("%d per-chat limit violations, want 0", perChat)
 	}
-	switch {
-	case senders == 1 && global != 0:
-		t.Errorf("%d global limit violations, want 0", global)
-	case global != 0:
-		t.Logf("%d global limit violations between %d senders (their messages' time on the way)", global, senders)
+	if global != 0 {
+		t.Logf("%d global limit violations (the messages' time on the way; see checkDelivery)", global)
 	}
 	return dups
 }
@@ -170,7 +170,7 @@ func TestCampaign2000(t *testing.T) {
 	e.waitDone(t, c.ID, 180*time.Second)
 	took := time.Since(start)
 
-	dups := e.checkDelivery(t, c, owners, blocked, 1)
+	dups := e.checkDelivery(t, c, owners, blocked)
 	at := callTimes(e.fake)
 	rate, peak := steadyRate(at), maxInWindow(at, time.Second)
 	// The rate is reported, not asserted: a wall-clock rate depends on what
@@ -204,8 +204,8 @@ func BenchmarkCampaign2000(b *testing.B) {
 
 // TestTwoSenders runs two senders (as two processes would: their own
 // limiter and transport) on the same database and Redis: both send, no
-// row is sent twice and no chat gets two messages within a second (their
-// shared global budget is reported, see checkDelivery). A few owners also have
+// row is sent twice and no chat gets two messages within a second (the
+// global budget is reported, see checkDelivery). A few owners also have
 // two reminders, so that the per-chat limit is exercised.
 func TestTwoSenders(t *testing.T) {
 	if testing.Short() {
@@ -231,7 +231,7 @@ func TestTwoSenders(t *testing.T) {
 	e.waitDone(t, c.ID, 120*time.Second)
 	waitFor(t, 10*time.Second, "the reminders", func() bool { return e.count(t, "pending", "sending") == 0 })
 
-	dups := e.checkDelivery(t, c, owners, nil, 2)
+	dups := e.checkDelivery(t, c, owners, nil)
 	counts := e.fake.SentCounts()
 	for i := range twice {
 		if n := counts[int64(firstOwner+i)]; n != 3 {
